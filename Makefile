@@ -1,0 +1,52 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: setup demo run test test-sqlite test-postgres lint format bench schema
+
+setup: $(VENV)/.installed
+
+# Reinstalls only when the lock file changes; the lock pins every package by hash.
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_content
+	$(PY) manage.py ensure_admin
+
+run: demo
+	@echo ""
+	@echo "  Nettsted:  http://$(HOST):$(PORT)/attraktive-samfunn/"
+	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
+	@echo "  GraphQL:   http://$(HOST):$(PORT)/graphql/  (GraphiQL i nettleseren)"
+	@echo "  Søk:       http://$(HOST):$(PORT)/search/?q=bredbånd"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite twice: SQLite (zero setup), then PostgreSQL (production database).
+test: test-sqlite test-postgres
+
+test-sqlite: setup
+	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+
+test-postgres: setup
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+schema: setup
+	$(PY) manage.py export_schema

@@ -1,0 +1,50 @@
+"""Rich text as public HTML.
+
+Internal links are stored as `<a linktype="page" id="3">`. Here they become
+public URLs, and links to anything the public cannot see lose their `<a>` but
+keep their text, so a draft page's existence never shows through a link.
+"""
+
+import re
+
+from django.utils.html import escape
+
+# Draftail never nests anchors, so a lazy match up to the next </a> is exact.
+INTERNAL_LINK = re.compile(r"<a\b([^>]*\blinktype=\"[^\"]*\"[^>]*)>(.*?)</a>", re.S)
+EMBED_TAG = re.compile(r"<embed\b[^>]*/?>", re.S)
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def _link_attrs(attr_string: str) -> dict[str, str]:
+    return dict(ATTRIBUTE.findall(attr_string))
+
+
+def internal_link_ids(source: str) -> tuple[set[int], set[int]]:
+    """(page ids, document ids) linked from a rich-text source."""
+    pages, documents = set(), set()
+    for match in INTERNAL_LINK.finditer(source or ""):
+        attrs = _link_attrs(match.group(1))
+        ident = attrs.get("id", "")
+        if not ident.isdigit():
+            continue
+        if attrs.get("linktype") == "page":
+            pages.add(int(ident))
+        elif attrs.get("linktype") == "document":
+            documents.add(int(ident))
+    return pages, documents
+
+
+def render_public_html(source: str, resolve_url) -> str:
+    """Expand internal links with `resolve_url(linktype, id) -> str | None`.
+
+    A `None` URL means the target is not public: the text stays, the link goes.
+    """
+
+    def replace(match: re.Match) -> str:
+        attrs = _link_attrs(match.group(1))
+        ident = attrs.get("id", "")
+        url = resolve_url(attrs.get("linktype"), int(ident)) if ident.isdigit() else None
+        text = match.group(2)
+        return f'<a href="{escape(url)}">{text}</a>' if url else text
+
+    return EMBED_TAG.sub("", INTERNAL_LINK.sub(replace, source or ""))

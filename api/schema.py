@@ -1,0 +1,129 @@
+"""The public GraphQL schema.
+
+Grapple's root fields (pages, page, search, snippets, images, documents,
+collections, redirects, sites, settings, tags) are deliberately not mounted:
+each can return content the published site does not show (see README,
+"Security"). Every root field here reads through `api.visibility` via the
+request's loader.
+"""
+
+import graphene
+from graphql import GraphQLError
+
+from content_models.models import ContactPerson, OrganisationSettings
+from content_models.schema import EXTRA_TYPES
+from search.schema import SearchQuery
+
+from .interfaces import PAGE_TYPES, SNIPPET_TYPES, GenericPage, PageInterface, SnippetInterface, content
+from .types import build_object_type, exposed_page_models
+from .visibility import public_snippets
+
+PAGE_TYPES.update({model: build_object_type(model, interfaces=[PageInterface]) for model in exposed_page_models()})
+SNIPPET_TYPES[ContactPerson] = ContactPersonType = build_object_type(ContactPerson, interfaces=[SnippetInterface])
+OrganisationType = build_object_type(OrganisationSettings, name="Organisation")
+
+MAX_LIMIT = 100
+
+
+def _page_size(limit: int, offset: int) -> slice:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise GraphQLError(f"`limit` must be between 1 and {MAX_LIMIT}, got {limit}.")
+    if offset < 0:
+        raise GraphQLError(f"`offset` must be 0 or more, got {offset}.")
+    return slice(offset, offset + limit)
+
+
+def _page_model(content_type: str):
+    models = {model._meta.label_lower: model for model in PAGE_TYPES}
+    model = models.get(content_type.strip().lower())
+    if model is None:
+        known = ", ".join(sorted(model._meta.label for model in PAGE_TYPES))
+        raise GraphQLError(f"Unknown `contentType` {content_type!r}. Use one of: {known}.")
+    return model
+
+
+def _pk(value) -> int | None:
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+class Query(SearchQuery, graphene.ObjectType):
+    page = graphene.Field(
+        PageInterface,
+        id=graphene.ID(description="Page id."),
+        slug=graphene.String(description="Page slug; the first match in tree order."),
+        url_path=graphene.String(description="Public path, e.g. `/attraktive-samfunn/infrastruktur/`."),
+        in_site=graphene.Boolean(
+            description="Accepted for grapple compatibility; lookups are always within the current site."
+        ),
+        description="One published page by id, slug or public path; null when there is no such public page.",
+    )
+    pages = graphene.List(
+        graphene.NonNull(PageInterface),
+        required=True,
+        content_type=graphene.String(description="Only pages of this type, e.g. `content_models.ThemePage`."),
+        limit=graphene.Int(default_value=20, description=f"Page size, 1 to {MAX_LIMIT}."),
+        offset=graphene.Int(default_value=0, description="How many pages to skip."),
+        description="Published pages of the current site in tree (menu) order.",
+    )
+    contact_people = graphene.List(
+        graphene.NonNull(ContactPersonType),
+        required=True,
+        limit=graphene.Int(default_value=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}."),
+        offset=graphene.Int(default_value=0, description="How many people to skip."),
+        description="Published contact people in name order.",
+    )
+    contact_person = graphene.Field(
+        ContactPersonType,
+        id=graphene.ID(required=True, description="Contact person id."),
+        description="One published contact person; null when there is none with that id.",
+    )
+    organisation = graphene.Field(
+        OrganisationType,
+        required=True,
+        description="Who publishes this site: name, switchboard, address, e-mail, accessibility statement.",
+    )
+
+    def resolve_page(self, info, id=None, slug=None, url_path=None, in_site=None):
+        loader = content(info)
+        queryset = loader.pages().specific()
+        if id is not None:
+            pk = _pk(id)
+            queryset = queryset.filter(pk=pk) if pk is not None else queryset.none()
+        elif slug is not None:
+            queryset = queryset.filter(slug=slug)
+        elif url_path is not None:
+            path = "/" + url_path.strip().strip("/") + "/" if url_path.strip("/ ") else "/"
+            queryset = queryset.filter(url_path=loader.site.root_page.url_path + path[1:])
+        else:
+            raise GraphQLError("Give one of `id`, `slug` or `urlPath`.")
+        page = queryset.first()
+        return loader.remember([page])[0] if page is not None else None
+
+    def resolve_pages(self, info, limit, offset, content_type=None):
+        window = _page_size(limit, offset)
+        loader = content(info)
+        queryset = loader.pages()
+        if content_type:
+            queryset = queryset.exact_type(_page_model(content_type))
+        return loader.remember(list(queryset.specific()[window]))
+
+    def resolve_contact_people(self, info, limit, offset):
+        return list(public_snippets(ContactPerson).order_by("name", "pk")[_page_size(limit, offset)])
+
+    def resolve_contact_person(self, info, id):
+        pk = _pk(id)
+        return public_snippets(ContactPerson).filter(pk=pk).first() if pk is not None else None
+
+    def resolve_organisation(self, info):
+        site = content(info).site
+        found = OrganisationSettings.objects.filter(site=site).first() if site else None
+        return found or OrganisationSettings(site=site)
+
+
+def build_schema() -> graphene.Schema:
+    types = [GenericPage, *PAGE_TYPES.values(), *SNIPPET_TYPES.values(), *EXTRA_TYPES]
+    return graphene.Schema(query=Query, types=types, auto_camelcase=True)
+
+
+schema = build_schema()

@@ -1,0 +1,24 @@
+"""Production: refuses to start without a real secret; HTTPS hardening on."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, env_bool, env_int
+
+INSECURE_SECRET_MARKERS = ("insecure", "change-me", "changeme", "dev-only", "test-only")
+
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or any(m in SECRET_KEY.lower() for m in INSECURE_SECRET_MARKERS):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value in production "
+        "(at least 50 characters), e.g. "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
+    )
+
+DEBUG = False
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True

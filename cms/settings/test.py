@@ -1,0 +1,18 @@
+"""Test runs: fast hashing, in-memory media, same API switches as production unless a test overrides them."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import API
+
+DEBUG = False
+SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="cms-test-media-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+API.update(GRAPHIQL=True, INTROSPECTION=True)
+WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,0 +1,32 @@
+"""Template helpers that apply the API's visibility rule to the reference HTML rendering."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from api.loaders import PublicContent
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def public_richtext(context, value):
+    source = getattr(value, "source", value) or ""
+    return mark_safe(PublicContent.for_request(context["request"]).rich_text(source))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def public_links(context, links):
+    content = PublicContent.for_request(context["request"])
+    raw_links = links.list_block.get_prep_value(links)
+    resolved = (content.link(item.get("value", item)) for item in raw_links)
+    return [{"title": t, "url": u, "is_external": e} for t, u, e in filter(None, resolved)]
+
+
+@register.filter
+def published(people):
+    return [person for person in people if person is not None and person.live]
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
