@@ -3,20 +3,27 @@
 import logging
 
 from django.conf import settings
-from graphene_django.views import GraphQLView
-from graphql import GraphQLError
+from django.http import HttpResponseBadRequest
+from graphene_django.views import GraphQLView, HttpError
+from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
+
+from .documents import prepare
 
 logger = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "Internal error. The request was logged; please report it if it persists."
 
 
-class PublicGraphQLView(GraphQLView):
-    """graphene-django's view with our switches and error policy.
+def _bad_request(message: str) -> HttpError:
+    return HttpError(HttpResponseBadRequest(message))
 
-    Errors raised on purpose (`GraphQLError`, syntax and validation errors)
-    keep their message; anything else is logged and replaced by a generic
-    message, so no exception text, SQL or path ever reaches a client.
+
+class PublicGraphQLView(GraphQLView):
+    """graphene-django's view with our limits, document cache and error policy.
+
+    Errors raised on purpose (`GraphQLError`, syntax, limit and validation
+    errors) keep their message; anything else is logged and replaced by a
+    generic message, so no exception text, SQL or path ever reaches a client.
     """
 
     def __init__(self, **kwargs):
@@ -29,10 +36,65 @@ class PublicGraphQLView(GraphQLView):
         self.graphiql = settings.API["GRAPHIQL"]
         return super().dispatch(request, *args, **kwargs)
 
+    def parse_body(self, request):
+        if request.body.lstrip()[:1] == b"[":
+            raise _bad_request("Batched requests are not supported: send one operation per request.")
+        return super().parse_body(request)
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        query, variables, operation_name, ident = GraphQLView.get_graphql_params(request, data)
+        if query is not None and not isinstance(query, str):
+            raise _bad_request("`query` must be a string.")
+        if variables is not None and not isinstance(variables, dict):
+            raise _bad_request("`variables` must be a JSON object.")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise _bad_request("`operationName` must be a string.")
+        return query, variables, operation_name, ident
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, show_graphiql=False):
+        if not query:
+            if show_graphiql:
+                return None
+            raise _bad_request("Must provide query string.")
+
+        prepared = prepare(self.schema.graphql_schema, query)
+        if prepared.errors:
+            return ExecutionResult(data=None, errors=list(prepared.errors))
+
+        operation = get_operation_ast(prepared.document, operation_name)
+        if operation is None:
+            message = (
+                f"Unknown operation named {operation_name!r}."
+                if operation_name
+                else "Give `operationName`: the document has several operations."
+            )
+            return ExecutionResult(data=None, errors=[GraphQLError(message)])
+        if operation.operation != OperationType.QUERY:
+            return ExecutionResult(data=None, errors=[GraphQLError("The public API only answers queries.")])
+
+        try:
+            return execute(
+                self.schema.graphql_schema,
+                prepared.document,
+                root_value=self.get_root_value(request),
+                context_value=self.get_context(request),
+                variable_values=variables,
+                operation_name=operation_name,
+                middleware=self.get_middleware(request),
+            )
+        except Exception as error:
+            logger.exception("GraphQL execution failed")
+            return ExecutionResult(data=None, errors=[GraphQLError(INTERNAL_ERROR, original_error=error)])
+
     @staticmethod
     def format_error(error):
         original = getattr(error, "original_error", None)
         if original is not None and not isinstance(original, GraphQLError):
             logger.error("GraphQL resolver failed", exc_info=original)
             return {"message": INTERNAL_ERROR, "path": error.path}
-        return GraphQLView.format_error(error)
+        if isinstance(error, GraphQLError):
+            return error.formatted
+        if isinstance(error, HttpError):
+            return {"message": error.message}
+        return {"message": INTERNAL_ERROR}
