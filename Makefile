@@ -49,4 +49,4 @@ format: setup
 	$(VENV)/bin/ruff format .
 
 schema: setup
-	$(PY) manage.py export_schema
+	$(PY) manage.py graphql_schema --schema api.schema.schema --out schema.graphql

@@ -22,7 +22,7 @@ from wagtail.models import Collection, Page, Site
 
 
 def _not_in_window(now) -> Q:
-    return Q(live=False) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
+    return Q(live=False) | Q(expired=True) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
 
 
 def _ancestor_or_self_of(outer_path_ref: str = "path") -> Q:
@@ -40,10 +40,16 @@ def public_pages(site: Site | None, *, now=None) -> QuerySet:
         _not_in_window(now) | Q(view_restrictions__isnull=False),
         depth__gt=1,
     )
+    # An alias shows its original's content, so it is hidden wherever the original is restricted.
+    restricted_original = Page.objects.filter(
+        path=Substr(OuterRef("alias_of__path"), 1, Length("path")),
+        view_restrictions__isnull=False,
+    )
     root = site.root_page
     return (
         Page.objects.filter(path__startswith=root.path, depth__gte=root.depth)
         .exclude(Exists(hidden_ancestor))
+        .exclude(Q(alias_of__isnull=False) & Exists(restricted_original))
         .order_by("path")
     )
 

@@ -1,0 +1,41 @@
+"""docker-compose.yml cannot run here, so it is checked by reading it."""
+
+import re
+
+import yaml
+from django.conf import settings
+
+COMPOSE = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+SETTINGS_SOURCE = "\n".join(p.read_text() for p in (settings.BASE_DIR / "cms" / "settings").glob("*.py"))
+
+
+def test_database_has_a_healthcheck_and_a_volume():
+    db = COMPOSE["services"]["db"]
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in db["volumes"])
+    assert (settings.BASE_DIR / db["build"] / "Dockerfile").exists()
+    assert "hunspell-no" in (settings.BASE_DIR / db["build"] / "Dockerfile").read_text()
+
+
+def test_web_waits_for_healthy_database_and_runs_gunicorn():
+    web = COMPOSE["services"]["web"]
+    assert web["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "gunicorn" in web["command"]
+    assert any(v.endswith(":/app/media") for v in web["volumes"])
+    assert web["environment"]["DATABASE_URL"].startswith("postgres://")
+    assert "@db:5432/" in web["environment"]["DATABASE_URL"]
+
+
+def test_every_environment_variable_is_read_by_the_settings():
+    web = COMPOSE["services"]["web"]
+    for name in web["environment"]:
+        if name == "DJANGO_SETTINGS_MODULE":
+            assert web["environment"][name] == "cms.settings.production"
+            continue
+        assert re.search(rf"[\"']{name}[\"']", SETTINGS_SOURCE), f"{name} is not read by cms/settings"
+
+
+def test_no_secret_is_committed():
+    web = COMPOSE["services"]["web"]
+    assert web["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert COMPOSE["services"]["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
