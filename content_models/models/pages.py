@@ -1,4 +1,8 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db import models
+from django.shortcuts import redirect
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -10,11 +14,31 @@ from ..schema import body_items, page_graphql_fields
 INTRO_HELP = "Kort ingress i ren tekst. Tomme linjer skiller avsnitt."
 
 
+# Search weights. PostgreSQL ranks with four weight classes (A-D) shared by every
+# indexed model; Wagtail's images and documents already use 10 and pages 2, so
+# these four values map one-to-one: title A, intro and headings B, body C, contacts D.
+# A later entry for the same field replaces Page's own (title, boost 2).
+TITLE_BOOST = 10
+INTRO_BOOST = 5
+BODY_BOOST = 2
+CONTACT_BOOST = 0.5
+
+
 class BasePage(Page):
     """Behaviour every page type on the site shares."""
 
     class Meta:
         abstract = True
+
+    def serve_preview(self, request, mode_name):
+        # With a headless frontend configured, the preview opens the frontend
+        # with a signed token; otherwise the reference templates render it.
+        frontend = settings.API.get("PREVIEW_FRONTEND_URL")
+        if frontend and self.pk:
+            from api.preview import create_token
+
+            return redirect(f"{frontend}?{urlencode({'token': create_token(self)})}")
+        return super().serve_preview(request, mode_name)
 
     def intro_paragraphs(self) -> list[str]:
         return [p.strip() for p in getattr(self, "intro", "").split("\n\n") if p.strip()]
@@ -28,7 +52,11 @@ class HomePage(BasePage):
     max_count_per_parent = 1
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("title", boost=TITLE_BOOST),
+        index.SearchField("intro", boost=INTRO_BOOST),
+    ]
     graphql_fields = page_graphql_fields(body=False)
 
     class Meta:
@@ -45,10 +73,12 @@ class BodyPage(BasePage):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [
         *Page.search_fields,
-        index.SearchField("intro", boost=3),
-        index.SearchField("section_headings", boost=3),
-        index.SearchField("body_text"),
-        index.SearchField("contact_text", boost=0.5),
+        index.SearchField("title", boost=TITLE_BOOST),
+        index.SearchField("intro", boost=INTRO_BOOST),
+        index.SearchField("section_headings", boost=INTRO_BOOST),
+        index.AutocompleteField("section_headings"),
+        index.SearchField("body_text", boost=BODY_BOOST),
+        index.SearchField("contact_text", boost=CONTACT_BOOST),
     ]
     graphql_fields = page_graphql_fields(body=True)
 
