@@ -8,10 +8,11 @@ from .base import API, env_bool
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"
 ALLOWED_HOSTS = ["*"]
-API.update(
-    GRAPHIQL=env_bool("GRAPHQL_GRAPHIQL", True),
-    INTROSPECTION=env_bool("GRAPHQL_INTROSPECTION", True),
-)
+API = {
+    **API,
+    "GRAPHIQL": env_bool("GRAPHQL_GRAPHIQL", True),
+    "INTROSPECTION": env_bool("GRAPHQL_INTROSPECTION", True),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,4 +1,4 @@
-"""Test runs: fast hashing, in-memory media, same API switches as production unless a test overrides them."""
+"""Test runs: fast hashing, temporary media; GraphiQL and introspection on (tests switch them off to check production)."""
 
 import tempfile
 
@@ -14,5 +14,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-API.update(GRAPHIQL=True, INTROSPECTION=True)
+API = {**API, "GRAPHIQL": True, "INTROSPECTION": True}
 WAGTAILADMIN_BASE_URL = "http://testserver"

@@ -1,5 +1,6 @@
 import secrets
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from wagtail.models import Page
 
@@ -18,7 +19,7 @@ class PreviewSnapshot(models.Model):
 
     key = models.CharField(max_length=64, unique=True, default=new_key, editable=False)
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
-    content = models.JSONField()
+    content = models.JSONField(encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
