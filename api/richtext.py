@@ -7,7 +7,15 @@ keep their text, so a draft page's existence never shows through a link.
 
 import re
 
+import nh3
 from django.utils.html import escape
+
+# What section text may contain once rendered. The editor already limits
+# features, but content can also arrive by import or code; this keeps the
+# promise that the HTML is safe to insert, whatever is stored.
+ALLOWED_TAGS = {"p", "br", "h2", "h3", "h4", "h5", "h6", "b", "strong", "i", "em", "ol", "ul", "li", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # Draftail never nests anchors, so a lazy match up to the next </a> is exact.
 INTERNAL_LINK = re.compile(r"<a\b([^>]*\blinktype=\"[^\"]*\"[^>]*)>(.*?)</a>", re.S)
@@ -47,4 +55,7 @@ def render_public_html(source: str, resolve_url) -> str:
         text = match.group(2)
         return f'<a href="{escape(url)}">{text}</a>' if url else text
 
-    return EMBED_TAG.sub("", INTERNAL_LINK.sub(replace, source or ""))
+    html = EMBED_TAG.sub("", INTERNAL_LINK.sub(replace, source or ""))
+    return nh3.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=ALLOWED_URL_SCHEMES, link_rel=None
+    )

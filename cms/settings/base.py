@@ -109,6 +109,7 @@ TEMPLATES = [
 # The SQLite file is the zero-setup default; production sets DATABASE_URL.
 DATABASES = {
     "default": dj_database_url.config(
+        env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
@@ -164,6 +165,20 @@ CORS_ALLOW_METHODS = ["GET", "POST", "OPTIONS"]
 API = {
     "GRAPHIQL": env_bool("GRAPHQL_GRAPHIQL", False),
     "INTROSPECTION": env_bool("GRAPHQL_INTROSPECTION", False),
+    # Headless preview: the frontend page that takes `?token=` and calls `page(token:)`.
+    "PREVIEW_FRONTEND_URL": os.environ.get("PREVIEW_FRONTEND_URL", ""),
+    "PREVIEW_TOKEN_MAX_AGE": env_int("PREVIEW_TOKEN_MAX_AGE", 3600),
+    # Server-side cache of anonymous GET answers, dropped on every publish (see api/caching.py).
+    # The timeout bounds how late scheduled go-live/expiry shows, since those send no signal.
+    "RESPONSE_CACHE": env_bool("GRAPHQL_RESPONSE_CACHE", True),
+    "RESPONSE_CACHE_TIMEOUT": env_int("GRAPHQL_RESPONSE_CACHE_TIMEOUT", 60),
+    "RESPONSE_CACHE_ALIAS": "default",
+    # Browser/CDN freshness of GET answers; ETag revalidation (304) makes a short max-age cheap.
+    "CACHE_MAX_AGE": env_int("GRAPHQL_CACHE_MAX_AGE", 1),
+    "CACHE_STALE_WHILE_REVALIDATE": env_int("GRAPHQL_CACHE_STALE_WHILE_REVALIDATE", 30),
+    # Automatic persisted queries (Apollo APQ); allow-list mode runs only registered documents.
+    "PERSISTED_QUERIES_ONLY": env_bool("GRAPHQL_PERSISTED_QUERIES_ONLY", False),
+    "PERSISTED_QUERY_TIMEOUT": env_int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", 30 * 24 * 3600),
 }
 
 CACHES = {
