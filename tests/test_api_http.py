@@ -78,7 +78,9 @@ def test_malformed_bodies_are_400_never_500(client, demo, data, content_type):
 def test_mutations_are_refused_over_get_and_post(client, demo):
     for response in (
         client.get("/graphql/", {"query": "mutation { __typename }"}),
-        client.post("/graphql/", data=json.dumps({"query": "mutation { __typename }"}), content_type="application/json"),
+        client.post(
+            "/graphql/", data=json.dumps({"query": "mutation { __typename }"}), content_type="application/json"
+        ),
     ):
         assert response.status_code == 400
 
@@ -95,7 +97,9 @@ def test_no_stack_traces_or_sql_in_errors(client, demo, monkeypatch):
         raise RuntimeError('relation "wagtailcore_page" does not exist SELECT * FROM secret')
 
     monkeypatch.setattr(api_schema, "public_snippets", explode)
-    response = client.post("/graphql/", data=json.dumps({"query": "{ contactPeople { name } }"}), content_type="application/json")
+    response = client.post(
+        "/graphql/", data=json.dumps({"query": "{ contactPeople { name } }"}), content_type="application/json"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Internal error" in body
@@ -143,7 +147,10 @@ def test_cors_allows_configured_origins_without_credentials(client, demo, settin
     assert preflight["Access-Control-Allow-Origin"] == "https://frontend.example"
     assert "Access-Control-Allow-Credentials" not in preflight
     response = client.post(
-        "/graphql/", data=json.dumps({"query": QUERY}), content_type="application/json", HTTP_ORIGIN="https://frontend.example"
+        "/graphql/",
+        data=json.dumps({"query": QUERY}),
+        content_type="application/json",
+        HTTP_ORIGIN="https://frontend.example",
     )
     assert response["Access-Control-Allow-Origin"] == "https://frontend.example"
     assert "Access-Control-Allow-Credentials" not in response
@@ -152,7 +159,10 @@ def test_cors_allows_configured_origins_without_credentials(client, demo, settin
 def test_cors_refuses_other_origins(client, demo, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://frontend.example"]
     response = client.post(
-        "/graphql/", data=json.dumps({"query": QUERY}), content_type="application/json", HTTP_ORIGIN="https://evil.example"
+        "/graphql/",
+        data=json.dumps({"query": QUERY}),
+        content_type="application/json",
+        HTTP_ORIGIN="https://evil.example",
     )
     assert "Access-Control-Allow-Origin" not in response
 

@@ -29,9 +29,13 @@ def test_depth_default_10(gql, demo):
 
 
 def test_depth_counts_through_fragments(gql, demo):
-    query = "{ ...A } fragment A on Query { page(id: 1) { ...B } } fragment B on PageInterface { " + " ".join(
-        ["parent {"] * 9
-    ) + " title " + "}" * 9 + " }"
+    query = (
+        "{ ...A } fragment A on Query { page(id: 1) { ...B } } fragment B on PageInterface { "
+        + " ".join(["parent {"] * 9)
+        + " title "
+        + "}" * 9
+        + " }"
+    )
     assert "nested 11 levels" in gql(query, status=400)["errors"][0]["message"]
 
 

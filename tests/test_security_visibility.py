@@ -79,7 +79,10 @@ def link_from_public_page(target: Page):
     body.append(
         {
             "type": "related_links",
-            "value": {"heading": "Lenker", "links": [{"type": "item", "value": {"title": "", "page": target.pk}, "id": "x"}]},
+            "value": {
+                "heading": "Lenker",
+                "links": [{"type": "item", "value": {"title": "", "page": target.pk}, "id": "x"}],
+            },
             "id": "leak-links",
         }
     )
@@ -209,7 +212,9 @@ def test_documents_in_restricted_collections(gql, demo):
     public_doc = Document.objects.create(title="Offentlig dokument", file=ContentFile(b"x", name="offentlig.pdf"))
     theme = ThemePage.objects.get(slug="omstilling")
     body = theme.body.raw_data
-    links = [{"type": "item", "value": {"title": "", "document": d.pk}, "id": str(d.pk)} for d in (secret_doc, public_doc)]
+    links = [
+        {"type": "item", "value": {"title": "", "document": d.pk}, "id": str(d.pk)} for d in (secret_doc, public_doc)
+    ]
     body.append({"type": "related_links", "value": {"heading": "Dokumenter", "links": links}, "id": "docs"})
     body.append(
         {
