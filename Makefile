@@ -50,3 +50,7 @@ format: setup
 
 schema: setup
 	$(PY) manage.py graphql_schema --schema api.schema.schema --out schema.graphql
+
+# Side-by-side load test on PostgreSQL + Redis (database `cms_bench`); see README, "Performance".
+bench: setup
+	$(PY) bench/run.py --pg-url $(PG_URL) $(BENCH_ARGS)

@@ -5,6 +5,7 @@ return what the published site shows.
 """
 
 import graphene
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from .loaders import PublicContent
 
@@ -15,6 +16,24 @@ SNIPPET_TYPES: dict[type, type] = {}
 
 def content(info) -> PublicContent:
     return PublicContent.for_request(info.context)
+
+
+def selected_fields(info) -> set[str]:
+    """Names of the fields selected directly under the current field, through fragments."""
+    names: set[str] = set()
+
+    def walk(selection_set):
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value in info.fragments:
+                walk(info.fragments[selection.name.value].selection_set)
+
+    for node in info.field_nodes:
+        walk(node.selection_set)
+    return names
 
 
 class Breadcrumb(graphene.ObjectType):

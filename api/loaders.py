@@ -9,17 +9,61 @@ page or a hundred, and one block or fifty.
 """
 
 from collections import defaultdict
+from functools import cache
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.db.models.functions import Length, Substr
 from django.utils.functional import cached_property
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 
 from content_models.models import ContactPerson
 
+from .images import RENDITION_FILTERS
 from .richtext import internal_link_ids, render_public_html
-from .visibility import public_documents, public_pages, public_path, public_snippets, site_for_request
+from .visibility import public_documents, public_images, public_pages, public_path, public_snippets, site_for_request
 
 STEPLEN = Page.steplen
+
+
+@cache
+def _specific_paths() -> dict[type, tuple[str, ...]]:
+    """Model -> chain of reverse parent links from `Page` down to it, e.g. ("themepage",)."""
+    paths = {}
+    for model in get_page_models():
+        chain, current = [], model
+        while current is not Page:
+            parent, link = next(iter(current._meta.parents.items()))
+            chain.append(link.related_query_name())
+            current = parent
+        if chain:
+            paths[model] = tuple(reversed(chain))
+    return paths
+
+
+def with_specific(queryset):
+    """The queryset with every page type's own columns joined in (see `specific_page`).
+
+    Wagtail's `.specific()` costs one query plus one per page type in the
+    result; left-joining each type's table keeps it to exactly one.
+    """
+    return queryset.select_related(*("__".join(path) for path in _specific_paths().values()))
+
+
+def specific_page(page: Page) -> Page:
+    """The typed page from a row of `with_specific`, without another query."""
+    model = ContentType.objects.get_for_id(page.content_type_id).model_class()
+    path = _specific_paths().get(model)
+    if path is None:
+        return page
+    specific = page
+    for name in path:
+        specific = getattr(specific, name)
+    return specific
+
+
+def specific_pages(queryset) -> list[Page]:
+    return [specific_page(page) for page in with_specific(queryset)]
 
 
 def iter_stream_refs(raw_stream):
@@ -49,11 +93,15 @@ class PublicContent:
     def __init__(self, request):
         self.request = request
         self._remembered: dict[int, Page] = {}
+        # Pages handed out as results (not ancestors or link targets): their
+        # children and breadcrumbs are what a client asks for next.
+        self._results: dict[int, Page] = {}
         self._scanned: set[int] = set()
         self._wanted: dict[str, set[int]] = defaultdict(set)
         self._by_id: dict[str, dict[int, object]] = defaultdict(dict)
         self._pages_by_path: dict[str, Page | None] = {}
         self._children: dict[str, list[Page]] = {}
+        self._expected: set[str] = set()
 
     @classmethod
     def for_request(cls, request) -> "PublicContent":
@@ -63,20 +111,19 @@ class PublicContent:
 
     @cached_property
     def site(self):
-        site = site_for_request(self.request)
-        if site is not None:
-            # One query for the site root; every URL below is derived from it.
-            site.root_page = Page.objects.get(pk=site.root_page_id)
-        return site
+        # One query: Wagtail's site lookup joins in the root page that every URL is derived from.
+        return site_for_request(self.request)
 
     def pages(self):
         return public_pages(self.site)
 
-    def remember(self, pages):
+    def remember(self, pages, *, result=True):
         for page in pages:
             if page is not None:
                 self._remembered.setdefault(page.pk, page)
                 self._pages_by_path.setdefault(page.path, page)
+                if result:
+                    self._results.setdefault(page.pk, page)
         return pages
 
     # URLs -------------------------------------------------------------------
@@ -97,26 +144,33 @@ class PublicContent:
             if pk in self._scanned:
                 continue
             self._scanned.add(pk)
+            if getattr(page, "image_id", None):
+                self._wanted["image"].add(page.image_id)
             body = getattr(page, "body", None)
             if body is not None:
                 for kind, ref in iter_stream_refs(body.raw_data):
                     self._wanted[kind].add(ref)
 
+    def expect(self, fields: set[str]):
+        """Note which page fields the query selects, so their lookups can share one query."""
+        self._expected |= fields
+
     def _load(self, kind: str, pk: int):
         cache = self._by_id[kind]
         if pk not in cache:
+            if kind == "page":
+                self._fill_pages(links=True, extra_pk=pk)
+                return cache[pk]
             self._scan_remembered()
             wanted = (self._wanted[kind] | {pk}) - cache.keys()
             queryset = {
-                "page": lambda: self.pages().filter(pk__in=wanted).specific(),
                 "document": lambda: public_documents().filter(pk__in=wanted),
                 "contact": lambda: public_snippets(ContactPerson).filter(pk__in=wanted),
+                "image": lambda: public_images().filter(pk__in=wanted).prefetch_renditions(*RENDITION_FILTERS),
             }[kind]()
             found = {obj.pk: obj for obj in queryset}
             for ref in wanted:
                 cache[ref] = found.get(ref)
-            if kind == "page":
-                self.remember(found.values())
         return cache[pk]
 
     def page(self, pk: int):
@@ -128,19 +182,68 @@ class PublicContent:
     def contact(self, pk: int):
         return self._load("contact", pk)
 
-    def _ensure_paths(self, paths: set[str]):
-        missing = paths - self._pages_by_path.keys()
-        if missing:
-            found = {page.path: page for page in self.pages().filter(path__in=missing).specific()}
-            for path in missing:
-                self._pages_by_path[path] = found.get(path)
-            self.remember(found.values())
+    def image(self, pk: int):
+        return self._load("image", pk)
+
+    def image_url(self, image, filter_spec: str) -> str:
+        return self.request.build_absolute_uri(image.get_rendition(filter_spec).url)
+
+    def _fill_pages(self, *, page=None, ancestors=False, children=False, links=False, extra_pk=None):
+        """Fetch ancestors, children and linked pages of every result page in one query.
+
+        What the query is known to select (see `expect`) is fetched along with
+        what is asked for now, so a full page costs one query here, not three.
+        """
+        ancestors = ancestors or bool(self._expected & {"breadcrumbs", "parent"})
+        children = children or "children" in self._expected
+        links = links or "body" in self._expected
+        sources = [*self._results.values(), *([page] if page is not None else [])]
+        root_depth = self.site.root_page.depth
+
+        paths: set[str] = set()
+        if ancestors:
+            paths = {p.path[: STEPLEN * d] for p in sources for d in range(root_depth, p.depth)}
+            paths -= self._pages_by_path.keys()
+        parents: set[str] = set()
+        if children:
+            parents = {p.path for p in sources} - self._children.keys()
+        pks: set[int] = set()
+        if links:
+            self._scan_remembered()
+            pks = (self._wanted["page"] | ({extra_pk} if extra_pk is not None else set())) - self._by_id["page"].keys()
+        if not (paths or parents or pks):
+            return
+
+        condition = Q(path__in=paths) | Q(pk__in=pks)
+        if parents:
+            condition |= Q(depth__in={len(path) // STEPLEN + 1 for path in parents}, parent_path__in=parents)
+        found = specific_pages(
+            self.pages().annotate(parent_path=Substr("path", 1, Length("path") - STEPLEN)).filter(condition)
+        )
+        grouped = defaultdict(list)
+        for found_page in found:
+            parent_path = found_page.path[:-STEPLEN]
+            if parent_path in parents:
+                grouped[parent_path].append(found_page)
+        # Misses are recorded too: a hidden page is never looked up twice.
+        by_path = {p.path: p for p in found}
+        by_pk = {p.pk: p for p in found}
+        for path in paths:
+            self._pages_by_path[path] = by_path.get(path)
+        for pk in pks:
+            self._by_id["page"][pk] = by_pk.get(pk)
+        for path in parents:
+            self._children[path] = grouped.get(path, [])
+        self.remember([p for p in found if p.path in paths or p.pk in pks], result=False)
+        # Children are results: a client that lists them usually reads their fields next.
+        self.remember([child for path in parents for child in grouped.get(path, [])])
 
     def ancestors(self, page) -> list[Page]:
         """Visible ancestors from the site's home page down to the parent."""
         root_depth = self.site.root_page.depth
-        wanted = {p.path[: STEPLEN * depth] for p in self._remembered.values() for depth in range(root_depth, p.depth)}
-        self._ensure_paths(wanted | {page.path[: STEPLEN * d] for d in range(root_depth, page.depth)})
+        wanted = {page.path[: STEPLEN * d] for d in range(root_depth, page.depth)}
+        if wanted - self._pages_by_path.keys():
+            self._fill_pages(page=page, ancestors=True)
         chain = [self._pages_by_path.get(page.path[: STEPLEN * d]) for d in range(root_depth, page.depth)]
         # A hidden ancestor hides the page itself, so a gap here means the page is not public.
         return [p for p in chain if p is not None]
@@ -153,21 +256,9 @@ class PublicContent:
 
     def children(self, page) -> list[Page]:
         if page.path not in self._children:
-            parents = {p.path for p in self._remembered.values()} - self._children.keys()
-            parents.add(page.path)
-            found = (
-                self.pages()
-                .filter(depth__in={len(path) // STEPLEN + 1 for path in parents})
-                .annotate(parent_path=Substr("path", 1, Length("path") - STEPLEN))
-                .filter(parent_path__in=parents)
-                .specific()
-            )
-            grouped = defaultdict(list)
-            for child in found:
-                grouped[child.path[:-STEPLEN]].append(child)
-            for path in parents:
-                self._children[path] = grouped.get(path, [])
-            self.remember(found)
+            # Batched over result pages only: an ancestor's children (a whole
+            # section of the site) are fetched only when someone asks for them.
+            self._fill_pages(page=page, children=True)
         return self._children[page.path]
 
     def link(self, raw: dict) -> tuple[str, str, bool] | None:

@@ -7,6 +7,8 @@ each can return content the published site does not show (see README,
 request's loader.
 """
 
+from urllib.parse import unquote
+
 import graphene
 from graphql import GraphQLError
 
@@ -14,7 +16,17 @@ from content_models.models import ContactPerson, OrganisationSettings
 from content_models.schema import EXTRA_TYPES
 from search.schema import SearchQuery
 
-from .interfaces import PAGE_TYPES, SNIPPET_TYPES, GenericPage, PageInterface, SnippetInterface, content
+from .interfaces import (
+    PAGE_TYPES,
+    SNIPPET_TYPES,
+    GenericPage,
+    PageInterface,
+    SnippetInterface,
+    content,
+    selected_fields,
+)
+from .loaders import specific_pages
+from .preview import page_for_token
 from .types import build_object_type, exposed_page_models
 from .visibility import public_snippets
 
@@ -34,12 +46,25 @@ def _page_size(limit: int, offset: int) -> slice:
 
 
 def _page_model(content_type: str):
+    # "content_models.ThemePage" as documented; the bare "ThemePage" is accepted too.
     models = {model._meta.label_lower: model for model in PAGE_TYPES}
+    models.update({model.__name__.lower(): model for model in PAGE_TYPES})
     model = models.get(content_type.strip().lower())
     if model is None:
         known = ", ".join(sorted(model._meta.label for model in PAGE_TYPES))
         raise GraphQLError(f"Unknown `contentType` {content_type!r}. Use one of: {known}.")
     return model
+
+
+def _preview_page(loader, token, **lookup):
+    page = page_for_token(token)
+    if lookup["id"] is not None and _pk(lookup["id"]) != page.pk:
+        raise GraphQLError("This preview token is for another page.")
+    if lookup["slug"] is not None and lookup["slug"] != page.slug:
+        raise GraphQLError("This preview token is for another page.")
+    if lookup["url_path"] is not None and lookup["url_path"].strip("/") != loader.path_of(page).strip("/"):
+        raise GraphQLError("This preview token is for another page.")
+    return page
 
 
 def _pk(value) -> int | None:
@@ -48,6 +73,9 @@ def _pk(value) -> int | None:
 
 
 class Query(SearchQuery, graphene.ObjectType):
+    class Meta:
+        description = "Published content of the current site, as the public website shows it."
+
     page = graphene.Field(
         PageInterface,
         id=graphene.ID(description="Page id."),
@@ -55,6 +83,9 @@ class Query(SearchQuery, graphene.ObjectType):
         url_path=graphene.String(description="Public path, e.g. `/attraktive-samfunn/infrastruktur/`."),
         in_site=graphene.Boolean(
             description="Accepted for grapple compatibility; lookups are always within the current site."
+        ),
+        token=graphene.String(
+            description="Preview token from the admin: returns that page's previewed draft (editors only)."
         ),
         description="One published page by id, slug or public path; null when there is no such public page.",
     )
@@ -84,29 +115,37 @@ class Query(SearchQuery, graphene.ObjectType):
         description="Who publishes this site: name, switchboard, address, e-mail, accessibility statement.",
     )
 
-    def resolve_page(self, info, id=None, slug=None, url_path=None, in_site=None):
+    def resolve_page(self, info, id=None, slug=None, url_path=None, in_site=None, token=None):
         loader = content(info)
-        queryset = loader.pages().specific()
+        loader.expect(selected_fields(info))
+        if token is not None:
+            return loader.remember([_preview_page(loader, token, id=id, slug=slug, url_path=url_path)])[0]
+        queryset = loader.pages()
         if id is not None:
             pk = _pk(id)
             queryset = queryset.filter(pk=pk) if pk is not None else queryset.none()
         elif slug is not None:
             queryset = queryset.filter(slug=slug)
         elif url_path is not None:
-            path = "/" + url_path.strip().strip("/") + "/" if url_path.strip("/ ") else "/"
+            # Frontends may pass the path as it appears in the browser: percent-encoded.
+            wanted = unquote(url_path).strip().strip("/")
+            if "\x00" in wanted:
+                return None
+            path = f"/{wanted}/" if wanted else "/"
             queryset = queryset.filter(url_path=loader.site.root_page.url_path + path[1:])
         else:
             raise GraphQLError("Give one of `id`, `slug` or `urlPath`.")
-        page = queryset.first()
-        return loader.remember([page])[0] if page is not None else None
+        found = specific_pages(queryset[:1])
+        return loader.remember(found)[0] if found else None
 
     def resolve_pages(self, info, limit, offset, content_type=None):
         window = _page_size(limit, offset)
         loader = content(info)
+        loader.expect(selected_fields(info))
         queryset = loader.pages()
         if content_type:
             queryset = queryset.exact_type(_page_model(content_type))
-        return loader.remember(list(queryset.specific()[window]))
+        return loader.remember(specific_pages(queryset[window]))
 
     def resolve_contact_people(self, info, limit, offset):
         return list(public_snippets(ContactPerson).order_by("name", "pk")[_page_size(limit, offset)])

@@ -7,6 +7,7 @@ from django.http import HttpResponseBadRequest
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
+from . import caching, persisted
 from .documents import prepare
 
 logger = logging.getLogger(__name__)
@@ -16,6 +17,16 @@ INTERNAL_ERROR = "Internal error. The request was logged; please report it if it
 
 def _bad_request(message: str) -> HttpError:
     return HttpError(HttpResponseBadRequest(message))
+
+
+def _contains_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
 
 
 class PublicGraphQLView(GraphQLView):
@@ -34,7 +45,15 @@ class PublicGraphQLView(GraphQLView):
 
     def dispatch(self, request, *args, **kwargs):
         self.graphiql = settings.API["GRAPHIQL"]
-        return super().dispatch(request, *args, **kwargs)
+        if self.graphiql and self.can_display_graphiql(request, {}):
+            return super().dispatch(request, *args, **kwargs)
+        early = persisted.resolve(request, self.schema.graphql_schema)
+        if early is not None:
+            return early
+        query = getattr(request, "_graphql_query", None) or request.GET.get("query")
+        return caching.respond(
+            request, query, lambda: super(PublicGraphQLView, self).dispatch(request, *args, **kwargs)
+        )
 
     def parse_body(self, request):
         if request.body.lstrip()[:1] == b"[":
@@ -44,6 +63,8 @@ class PublicGraphQLView(GraphQLView):
     @staticmethod
     def get_graphql_params(request, data):
         query, variables, operation_name, ident = GraphQLView.get_graphql_params(request, data)
+        # A persisted query's document, looked up by its hash in `dispatch`.
+        query = getattr(request, "_graphql_query", None) or query
         if query is not None and not isinstance(query, str):
             raise _bad_request("`query` must be a string.")
         if variables is not None and not isinstance(variables, dict):
@@ -57,6 +78,9 @@ class PublicGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise _bad_request("Must provide query string.")
+        if _contains_nul(query) or "\\u0000" in query or _contains_nul(variables):
+            # PostgreSQL cannot store or compare NUL; no content can contain it.
+            raise _bad_request("Text in a query or its variables cannot contain NUL (\\u0000) characters.")
 
         prepared = prepare(self.schema.graphql_schema, query)
         if prepared.errors:

@@ -151,6 +151,11 @@ def page_graphql_fields(*, body: bool):
         GraphQLString("intro", required=True, description="Intro in plain text; blank lines separate paragraphs.")
     ]
     if body:
+        from api.images import Image
+
+        fields.append(
+            GraphQLField("image", Image, source="graphql_image", description="Top image, or null if none is public.")
+        )
         fields.append(
             GraphQLField(
                 "body",

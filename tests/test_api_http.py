@@ -171,3 +171,16 @@ def test_cors_headers_only_on_the_api(client, demo, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://frontend.example"]
     response = client.get("/admin/login/", HTTP_ORIGIN="https://frontend.example")
     assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"query": 'query { page(slug: "a\\u0000b") { title } }'},
+        {"query": "query($s: String) { page(slug: $s) { title } }", "variables": {"s": "a\x00b"}},
+    ],
+)
+def test_nul_characters_are_a_clear_400(client, demo, body):
+    response = client.post("/graphql/", data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["errors"][0]["message"]

@@ -143,6 +143,20 @@ def test_unknown_path_is_null_not_an_error(gql, demo, path):
         assert response["data"]["page"] is None
 
 
+def test_paths_as_browsers_send_them(gql, demo, settings):
+    page = ThemePage.objects.get(slug="infrastruktur")
+    page.slug = "infrastruktur-og-bredbånd"
+    page.save_revision().publish()
+    for path in ("/attraktive-samfunn/infrastruktur-og-bredb%C3%A5nd/", "attraktive-samfunn/infrastruktur-og-bredbånd"):
+        assert gql("query($p: String) { page(urlPath: $p) { title } }", {"p": path})["data"]["page"] == {
+            "title": "Infrastruktur"
+        }
+
+
+def test_content_type_by_model_name(gql, demo):
+    assert len(gql('{ pages(contentType: "ThemePage") { title } }')["data"]["pages"]) == 4
+
+
 def test_pages_in_tree_order_with_limit_and_offset(gql, demo):
     query = (
         'query($l: Int, $o: Int) { pages(contentType: "content_models.ThemePage", limit: $l, offset: $o) { title } }'

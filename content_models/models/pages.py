@@ -68,9 +68,18 @@ class BodyPage(BasePage):
     """A page with an intro and a body of sections, related links and contacts."""
 
     intro = models.TextField("ingress", blank=True, help_text=INTRO_HELP)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="toppbilde",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Valgfritt. Fyll ut «beskrivelse» på bildet: den blir alternativ tekst for skjermlesere.",
+    )
     body = StreamField(BodyBlock(), blank=True, verbose_name="innhold")
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("image"), FieldPanel("body")]
     search_fields = [
         *Page.search_fields,
         index.SearchField("title", boost=TITLE_BOOST),
@@ -84,6 +93,11 @@ class BodyPage(BasePage):
 
     class Meta:
         abstract = True
+
+    def graphql_image(self, info, **kwargs):
+        from api.loaders import PublicContent
+
+        return PublicContent.for_request(info.context).image(self.image_id) if self.image_id else None
 
     def graphql_body(self, info, **kwargs):
         return body_items(self)

@@ -1,0 +1,228 @@
+"""HTTP and server-side caching of public GraphQL responses.
+
+Every cached response is stored with the *content version* it was made
+under, a number kept in the shared cache (Redis in production). Publishing,
+unpublishing, moving or deleting a page, publishing a snippet, or saving
+anything else the API shows bumps the version, so every process stops using
+older entries at once: fresh within a second, with no list of keys to track.
+Version and entry are read together in one round trip.
+
+What is cached: anonymous GET queries (plain or persisted) whose response has
+no errors. GET is what CDNs and browsers can cache, and what persisted queries
+use; POST is answered fresh every time and marked `no-store`.
+
+Content that goes live or expires on schedule (`go_live_at`/`expire_at`)
+changes visibility without any signal, so entries live at most
+`API["RESPONSE_CACHE_TIMEOUT"]` seconds (60 by default): scheduled changes show
+within that time.
+"""
+
+import hashlib
+import json
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
+
+VERSION_KEY = "api:content-version"
+RESPONSE_PREFIX = "api:response"
+
+# Saving these (or any page type) changes what the API shows.
+INVALIDATING_MODELS = {
+    "wagtailcore.site",
+    "wagtailcore.pageviewrestriction",
+    "wagtailcore.collection",
+    "wagtailcore.collectionviewrestriction",
+    "wagtaildocs.document",
+    "wagtailredirects.redirect",
+    "wagtailsearchpromotions.searchpromotion",
+    "content_models.contactperson",
+    "content_models.organisationsettings",
+    "search.synonym",
+}
+# Wagtail writes these when an editor saves a draft; the live page is unchanged.
+DRAFT_ONLY_FIELDS = {
+    "draft_title",
+    "latest_revision",
+    "latest_revision_created_at",
+    "has_unpublished_changes",
+    "locked",
+    "locked_at",
+    "locked_by",
+}
+TOKEN_ARGUMENT = re.compile(r"\btoken\b")
+ERRORS_KEY = re.compile(rb'"errors"\s*:')
+
+
+def _config(name):
+    return settings.API[name]
+
+
+def _cache():
+    return caches[_config("RESPONSE_CACHE_ALIAS")]
+
+
+# Content version --------------------------------------------------------------
+
+
+def content_version() -> int:
+    cache = _cache()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A clock-based start never reuses the numbers of a cache that was flushed.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY) or 0
+    return version
+
+
+def bump_content_version(**kwargs):
+    cache = _cache()
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def _content_changed(**kwargs):
+    bump_content_version()
+    # A request that read the old rows during the writing transaction could
+    # store them under the new version; bumping again after commit drops those.
+    transaction.on_commit(bump_content_version)
+
+
+def _model_saved(sender, instance=None, update_fields=None, **kwargs):
+    if issubclass(sender, Page):
+        if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
+            return
+    elif sender._meta.label_lower not in INVALIDATING_MODELS:
+        return
+    _content_changed()
+
+
+def _model_deleted(sender, **kwargs):
+    if issubclass(sender, Page) or sender._meta.label_lower in INVALIDATING_MODELS:
+        _content_changed()
+
+
+def connect_signals():
+    for signal in (page_published, page_unpublished, post_page_move, published, unpublished):
+        signal.connect(_content_changed, dispatch_uid=f"api.caching.{signal!r}")
+    post_save.connect(_model_saved, dispatch_uid="api.caching.post_save")
+    post_delete.connect(_model_deleted, dispatch_uid="api.caching.post_delete")
+
+
+# Responses --------------------------------------------------------------------
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _canonical_variables(raw) -> str | None:
+    if raw in (None, ""):
+        return "{}"
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return None
+    return json.dumps(value, sort_keys=True, separators=(",", ":")) if isinstance(value, dict) else None
+
+
+def _cacheable_request(request, query: str | None) -> bool:
+    if request.method != "GET" or not query or getattr(request, "_graphql_uncacheable", False):
+        return False
+    # Credentials or a preview token mean the answer may not be the public one.
+    if "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    variables = _canonical_variables(request.GET.get("variables"))
+    return variables is not None and not TOKEN_ARGUMENT.search(query) and '"token"' not in variables
+
+
+def response_key(request, query: str | None) -> str | None:
+    """The server-side cache key of a GET query, or None when it must not be cached."""
+    if not _config("RESPONSE_CACHE") or not _cacheable_request(request, query):
+        return None
+    digest = hashlib.sha256(
+        "\n".join(
+            [
+                hashlib.sha256(query.encode()).hexdigest(),
+                _canonical_variables(request.GET.get("variables")),
+                request.GET.get("operationName") or "",
+                # Document URLs are built from the request's scheme and host.
+                request.scheme,
+                request._get_raw_host(),
+            ]
+        ).encode()
+    ).hexdigest()
+    return f"{RESPONSE_PREFIX}:{digest}"
+
+
+def _not_modified(request, etag: str) -> bool:
+    wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
+    return etag in {tag.strip() for tag in wanted.split(",")} or wanted.strip() == "*"
+
+
+def _public_headers(response, etag: str):
+    response["ETag"] = etag
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=_config("CACHE_MAX_AGE"),
+        stale_while_revalidate=_config("CACHE_STALE_WHILE_REVALIDATE"),
+    )
+    return response
+
+
+def _is_cacheable(response) -> bool:
+    return (
+        response.status_code == 200
+        and response.get("Content-Type", "").startswith("application/json")
+        and not ERRORS_KEY.search(response.content)
+    )
+
+
+def _lookup(key: str) -> tuple[int, tuple | None]:
+    """(current content version, cached entry if it was stored under that version), in one round trip."""
+    found = _cache().get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return content_version(), None
+    entry = found.get(key)
+    return version, (entry if entry is not None and entry[0] == version else None)
+
+
+def respond(request, query: str | None, run) -> HttpResponse:
+    """Answer from the cache when possible; otherwise `run()` and cache what may be cached."""
+    key = response_key(request, query)
+    version = None
+    if key is not None:
+        version, hit = _lookup(key)
+        if hit is not None:
+            _, body, etag = hit
+            if _not_modified(request, etag):
+                return _public_headers(HttpResponseNotModified(), etag)
+            return _public_headers(HttpResponse(body, content_type="application/json"), etag)
+
+    response = run()
+    # Checked again after running: a resolver may mark the request uncacheable.
+    if _cacheable_request(request, query) and _is_cacheable(response):
+        etag = etag_for(response.content)
+        if key is not None:
+            # Stored under the version read *before* running, so a publish during
+            # the run leaves this entry already outdated rather than wrongly fresh.
+            entry = (version, response.content, etag)
+            _cache().set(key, entry, timeout=_config("RESPONSE_CACHE_TIMEOUT"))
+        if _not_modified(request, etag):
+            return _public_headers(HttpResponseNotModified(), etag)
+        return _public_headers(response, etag)
+    if response.get("Content-Type", "").startswith("application/json"):
+        # Errors (such as an unknown persisted query) and POST answers must never be reused.
+        patch_cache_control(response, no_store=True)
+    return response

@@ -1,0 +1,152 @@
+"""Persisted queries, compatible with Apollo's automatic persisted queries (APQ).
+
+A client sends `extensions={"persistedQuery":{"version":1,"sha256Hash":"..."}}`
+instead of the query text, usually over GET so CDNs and browsers can cache
+the answer. An unknown hash gets `PersistedQueryNotFound` (status 200, as
+Apollo clients expect); the client then sends query and hash together once,
+which registers the document for everyone.
+
+Only documents that pass validation are registered, so the store holds
+queries the API can actually run. With `API["PERSISTED_QUERIES_ONLY"]`, only
+documents registered ahead of time (`PersistedQuery` rows, from
+`manage.py register_persisted_queries`) run at all: clients cannot register
+new ones, and plain queries are refused.
+"""
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import JsonResponse
+
+from .documents import prepare
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+AUTOMATIC_PREFIX = "api:apq"
+ALLOWED_PREFIX = "api:persisted"
+NOT_FOUND = "PersistedQueryNotFound"
+
+
+# A hash names one document forever, so each process keeps the ones it has seen.
+_LOCAL_MAX = 1000
+_local: OrderedDict[str, str] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _remember_locally(digest: str, query: str):
+    with _local_lock:
+        _local[digest] = query
+        _local.move_to_end(digest)
+        while len(_local) > _LOCAL_MAX:
+            _local.popitem(last=False)
+
+
+def clear_local():
+    with _local_lock:
+        _local.clear()
+
+
+def _automatic_query(digest: str) -> str | None:
+    query = _local.get(digest)
+    if query is None:
+        query = _cache().get(f"{AUTOMATIC_PREFIX}:{digest}")
+        if query is not None:
+            _remember_locally(digest, query)
+    return query
+
+
+def sha256(query: str) -> str:
+    return hashlib.sha256(query.encode("utf-8")).hexdigest()
+
+
+def _cache():
+    return caches[settings.API["RESPONSE_CACHE_ALIAS"]]
+
+
+def _error(message: str, status: int, code: str | None = None) -> JsonResponse:
+    error = {"message": message, **({"extensions": {"code": code}} if code else {})}
+    response = JsonResponse({"errors": [error]}, status=status)
+    # A miss must never be cached: the client registers the query right after.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def allowed_query(digest: str) -> str | None:
+    """The allow-listed document with this hash, cached so a hit costs no SQL."""
+    from .models import PersistedQuery
+
+    key = f"{ALLOWED_PREFIX}:{digest}"
+    query = _cache().get(key)
+    if query is None:
+        query = PersistedQuery.objects.filter(sha256=digest).values_list("query", flat=True).first() or ""
+        # Misses are cached briefly, so a stream of unknown hashes cannot each cost a query.
+        _cache().set(key, query, timeout=None if query else 60)
+    return query or None
+
+
+def forget_allowed(digest: str):
+    _cache().delete(f"{ALLOWED_PREFIX}:{digest}")
+
+
+def _extensions(request, body: dict) -> dict | None:
+    raw = request.GET.get("extensions") if request.method == "GET" else body.get("extensions")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return None
+    return raw if isinstance(raw, dict) else None
+
+
+def _post_body(request) -> dict:
+    # Only bodies that mention a persisted query are parsed here; the view parses the rest.
+    if request.method != "POST" or b"persistedQuery" not in request.body:
+        return {}
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def resolve(request, schema) -> JsonResponse | None:
+    """Apply the persisted-query protocol to the request.
+
+    Returns a response to send instead of running the query, or None to go
+    on; the document to run is then left in `request._graphql_query`.
+    """
+    only_persisted = settings.API["PERSISTED_QUERIES_ONLY"]
+    body = _post_body(request)
+    extensions = _extensions(request, body) or {}
+    persisted = extensions.get("persistedQuery")
+    query = request.GET.get("query") if request.method == "GET" else body.get("query")
+
+    if persisted is None:
+        if only_persisted and request.method in ("GET", "POST"):
+            return _error("Only persisted queries are accepted here.", 400, "PERSISTED_QUERY_REQUIRED")
+        return None
+    digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+    if not isinstance(persisted, dict) or persisted.get("version") != 1 or not SHA256.match(str(digest)):
+        return _error("Unsupported persisted query: send version 1 and a lowercase sha256Hash.", 400)
+
+    if query is not None:
+        if not isinstance(query, str) or sha256(query) != digest:
+            return _error("provided sha does not match query", 400, "PERSISTED_QUERY_HASH_MISMATCH")
+        if only_persisted and allowed_query(digest) is None:
+            return _error("This query is not on the list of persisted queries.", 400, "PERSISTED_QUERY_NOT_ALLOWED")
+        if not only_persisted and not prepare(schema, query).errors:
+            _cache().set(f"{AUTOMATIC_PREFIX}:{digest}", query, timeout=settings.API["PERSISTED_QUERY_TIMEOUT"])
+        request._graphql_query = query
+        return None
+
+    stored = None if only_persisted else _automatic_query(digest)
+    if stored is None:
+        stored = allowed_query(digest)
+    if stored is None:
+        return _error(NOT_FOUND, 200, "PERSISTED_QUERY_NOT_FOUND")
+    request._graphql_query = stored
+    return None

@@ -1,0 +1,498 @@
+"""Side-by-side HTTP benchmark of the API against the floor of the stack (`make bench`).
+
+Starts the production server (gunicorn, DEBUG off, PostgreSQL, Redis) on a
+separate database, loads the Troms content plus generated pages, and drives
+each scenario with wrk, alternating scenarios over several rounds so a burst
+of load from elsewhere on the machine hits all of them alike:
+
+1. bare      a bare Django JSON view: the floor of what the stack can do
+2. rest      Wagtail's REST API v2 detail of the same theme page
+3. graphql   our full theme-page query by POST, uncached
+4. persisted the same query as a persisted GET, response cache warm
+5. search    `siteSearch` over 10,000+ pages (reported "not available" until the field exists)
+
+Prints req/s, p50, p95 and the ratios to (1) and (2), and writes
+bench/results/latest.json and latest.md.
+"""
+
+# Subprocesses and URLs here are built from constants and loopback addresses, never from outside input.
+# ruff: noqa: S603, S310
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+PAGE_QUERY = """query Theme($id: ID!) {
+  page(id: $id) {
+    id title slug seoTitle searchDescription urlPath url pageType firstPublishedAt lastPublishedAt
+    breadcrumbs { title url urlPath }
+    parent { id title urlPath }
+    children { id title urlPath }
+    ... on ThemePage {
+      intro
+      body {
+        id blockType
+        ... on SectionBlock { heading anchor body }
+        ... on RelatedLinksBlock { heading links { title url isExternal } }
+        ... on ContactBlock { heading intro contacts { id name jobTitle responsibility email phone } }
+      }
+    }
+  }
+}"""
+
+# Prints one JSON line wrk's own summary lacks: p95 and non-2xx counts.
+WRK_SCRIPT = """
+wrk.method = os.getenv("BENCH_METHOD") or "GET"
+local body_file = os.getenv("BENCH_BODY")
+if body_file then
+  local f = io.open(body_file, "rb"); wrk.body = f:read("*a"); f:close()
+  wrk.headers["Content-Type"] = "application/json"
+end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "non2xx": %d, "socket_errors": %d,'
+    .. ' "p50_us": %d, "p95_us": %d, "p99_us": %d}\\n',
+    summary.requests, summary.duration, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+LABELS = {
+    "bare": "1. Bare Django JSON view",
+    "rest": "2. Wagtail REST API v2, page detail",
+    "graphql": "3. GraphQL full theme page, POST, uncached",
+    "persisted": "4. GraphQL persisted GET, cache warm",
+    "search": "5. GraphQL siteSearch (10,000+ pages)",
+}
+
+
+def log(message: str):
+    print(f"[bench] {message}", flush=True)
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("wrk not found: installing it with apt-get")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=False)
+    if not shutil.which("wrk"):
+        subprocess.run([*sudo, "apt-get", "update"], check=True)
+        subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True)
+    return shutil.which("wrk")
+
+
+def ensure_database(admin_url: str, name: str, fresh: bool):
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+            log(f"created database {name}")
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture)
+    return result.stdout if capture else None
+
+
+def prepare_content(env, pages: int) -> dict:
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "load_demo_content")
+    script = (
+        "import json\n"
+        "from content_models.models import ThemePage\n"
+        "from content_models.management.commands.generate_bench_content import bench_topics\n"
+        "from wagtail.models import Page\n"
+        "paths = list(bench_topics().values_list('path', flat=True))\n"
+        "n = sum(ThemePage.objects.filter(path__startswith=p).count() for p in paths)\n"
+        "print(json.dumps({'generated': n}))\n"
+    )
+    have = json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])["generated"]
+    if have < pages:
+        if have:
+            log(f"{have} generated pages found, {pages} wanted: regenerating")
+            manage(env, "generate_bench_content", "--remove")
+        log(f"generating {pages} pages")
+        manage(env, "generate_bench_content", "--pages", str(pages))
+    else:
+        log(f"reusing {have} generated pages")
+    script = (
+        "import json\n"
+        "from content_models.models import ThemePage\n"
+        "from content_models.management.commands.generate_bench_content import bench_topics\n"
+        "from wagtail.models import Page\n"
+        "topic = bench_topics().order_by('path').first()\n"
+        "page = ThemePage.objects.live().filter(path__startswith=topic.path).order_by('path').first()\n"
+        "from api.schema import schema\n"
+        "fields = schema.graphql_schema.query_type.fields\n"
+        "print(json.dumps({'page_id': page.pk, 'blocks': len(page.body.raw_data),\n"
+        "  'pages_total': Page.objects.filter(depth__gt=1).count(), 'has_search': 'siteSearch' in fields}))\n"
+    )
+    return json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+
+
+def search_query(env) -> tuple[str, dict] | None:
+    """A valid `siteSearch` query built from the live schema, whatever its exact shape."""
+    script = r"""
+import json
+from graphql import GraphQLNonNull, GraphQLList, GraphQLObjectType, GraphQLInterfaceType, is_leaf_type
+from api.schema import schema
+
+def unwrap(t):
+    while isinstance(t, (GraphQLNonNull, GraphQLList)):
+        t = t.of_type
+    return t
+
+def selection(t, depth):
+    t = unwrap(t)
+    if is_leaf_type(t):
+        return ""
+    parts = []
+    for name, field in t.fields.items():
+        if any(isinstance(a.type, GraphQLNonNull) and a.default_value is None for a in field.args.values()):
+            continue
+        inner = unwrap(field.type)
+        if is_leaf_type(inner):
+            parts.append(name)
+        elif depth > 0 and isinstance(inner, (GraphQLObjectType, GraphQLInterfaceType)):
+            sub = selection(inner, depth - 1)
+            if sub:
+                parts.append(name + " " + sub)
+    return "{ " + " ".join(parts) + " }" if parts else ""
+
+field = schema.graphql_schema.query_type.fields.get("siteSearch")
+if field is None:
+    print(json.dumps(None))
+else:
+    args, variables, decls = [], {}, []
+    for name, arg in field.args.items():
+        type_name = str(arg.type)
+        if isinstance(arg.type, GraphQLNonNull) or name in ("query", "q", "text", "term"):
+            if "String" in type_name:
+                variables[name] = "bredbånd"
+            elif "Int" in type_name:
+                variables[name] = 10
+            else:
+                continue
+            decls.append(f"${name}: {type_name}")
+            args.append(f"{name}: ${name}")
+    query = "query Search(" + ", ".join(decls) + ") { siteSearch(" + ", ".join(args) + ") " + selection(field.type, 2) + " }"
+    print(json.dumps({"query": query, "variables": variables}))
+"""
+    found = json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
+    return (found["query"], found["variables"]) if found else None
+
+
+def http(url, data=None, headers=None):
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, response.read()
+
+
+def check(ok, body: bytes):
+    if not ok:
+        raise SystemExit(f"an endpoint answered wrongly, so it will not be timed: {body[:500]!r}")
+
+
+def wait_for(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if http(url)[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+def run_wrk(wrk, url, script_path, *, seconds, threads, connections, method="GET", body_file=None):
+    env = {**os.environ, "BENCH_METHOD": method}
+    if body_file:
+        env["BENCH_BODY"] = body_file
+    out = subprocess.run(
+        [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script_path, url],
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    stats = json.loads(line[len("BENCH ") :])
+    stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    return stats
+
+
+def machine_info() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        total_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{total_kb / 1024 / 1024:.0f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def summarise(rounds: dict[str, list[dict]]) -> dict:
+    summary = {}
+    for name, runs in rounds.items():
+        if not runs:
+            continue
+        requests = sum(r["requests"] for r in runs)
+        duration = sum(r["duration_us"] for r in runs) / 1e6
+        summary[name] = {
+            "rps": requests / duration,
+            # Each round's percentile, then the median of those: robust to one disturbed round.
+            "p50_ms": sorted(r["p50_us"] for r in runs)[len(runs) // 2] / 1000,
+            "p95_ms": sorted(r["p95_us"] for r in runs)[len(runs) // 2] / 1000,
+            "p99_ms": sorted(r["p99_us"] for r in runs)[len(runs) // 2] / 1000,
+            "non2xx": sum(r["non2xx"] for r in runs),
+            "socket_errors": sum(r["socket_errors"] for r in runs),
+            "rounds_rps": [round(r["rps"], 1) for r in runs],
+        }
+    bare = summary.get("bare", {}).get("rps")
+    rest = summary.get("rest", {}).get("rps")
+    for row in summary.values():
+        row["vs_bare"] = row["rps"] / bare if bare else None
+        row["vs_rest"] = row["rps"] / rest if rest else None
+    return summary
+
+
+def targets(summary: dict) -> list[tuple[str, bool | None]]:
+    def get(name, key):
+        return summary.get(name, {}).get(key)
+
+    return [
+        ("(3) >= 40% of (1)", None if get("graphql", "vs_bare") is None else get("graphql", "vs_bare") >= 0.40),
+        ("(3) >= 4x (2)", None if get("graphql", "vs_rest") is None else get("graphql", "vs_rest") >= 4.0),
+        ("(4) >= 80% of (1)", None if get("persisted", "vs_bare") is None else get("persisted", "vs_bare") >= 0.80),
+        ("(5) p95 < 50 ms", None if get("search", "p95_ms") is None else get("search", "p95_ms") < 50),
+    ]
+
+
+def markdown(result: dict) -> str:
+    machine = result["machine"]
+    setup = result["setup"]
+    lines = [
+        f"Run {result['finished_at']} on {machine['cpu']}, {machine['cores']} cores, {machine['memory']} RAM, "
+        f"Linux {machine['kernel']}, Python {machine['python']}; load average at start "
+        f"{', '.join(f'{x:.2f}' for x in machine['load_average_at_start'])}.",
+        f"gunicorn {setup['workers']} workers x {setup['threads']} threads (gthread), PostgreSQL, Redis cache; "
+        f"wrk -t{setup['wrk_threads']} -c{setup['connections']}, {setup['rounds']} alternating rounds of "
+        f"{setup['seconds']} s per scenario, same host. Content: {setup['pages_total']} pages; "
+        f"theme page {setup['page_id']} with {setup['blocks']} blocks.",
+        "",
+        "| Scenario | req/s | p50 ms | p95 ms | vs (1) | vs (2) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, label in LABELS.items():
+        row = result["scenarios"].get(name)
+        if row is None:
+            reason = result["unavailable"].get(name, "not run")
+            lines.append(f"| {label} | not available: {reason} | | | | |")
+            continue
+        lines.append(
+            f"| {label} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | "
+            f"{row['vs_bare']:.0%} | {row['vs_rest']:.1f}x |"
+        )
+    lines += ["", "| Target | Met |", "|---|---|"]
+    for name, met in result["targets"]:
+        lines.append(f"| {name} | {'yes' if met else 'not available' if met is None else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pg-url", default=os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--database", default="cms_bench")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"))
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--fresh", action="store_true", help="Drop and recreate the benchmark database.")
+    args = parser.parse_args()
+
+    wrk = ensure_wrk()
+    parsed = urllib.parse.urlsplit(args.pg_url)
+    admin_url = parsed._replace(path="/postgres").geturl()
+    db_url = parsed._replace(path=f"/{args.database}").geturl()
+    ensure_database(admin_url, args.database, args.fresh)
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
+        "DATABASE_URL": db_url,
+        "REDIS_URL": args.redis_url,
+        # A throwaway key per run: the benchmark never shares secrets with a real deployment.
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "GRAPHQL_GRAPHIQL": "false",
+        "GRAPHQL_INTROSPECTION": "false",
+        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+        "GUNICORN_WORKERS": str(args.workers),
+        "GUNICORN_THREADS": str(args.threads),
+        "GUNICORN_ACCESSLOG": "",
+    }
+    content = prepare_content(env, args.pages)
+    search = search_query(env) if content["has_search"] else None
+    base = f"http://127.0.0.1:{args.port}"
+
+    server = subprocess.Popen(
+        [GUNICORN, "--config", "gunicorn.conf.py", "cms.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    unavailable = {} if search else {"search": "siteSearch is not in the schema yet"}
+    try:
+        wait_for(f"{base}/bench/bare/")
+        script = work / "bench.lua"
+        script.write_text(WRK_SCRIPT)
+        variables = {"id": str(content["page_id"])}
+        page_body = work / "page.json"
+        page_body.write_text(json.dumps({"query": PAGE_QUERY, "variables": variables}))
+        digest = hashlib.sha256(PAGE_QUERY.encode()).hexdigest()
+        extensions = json.dumps({"persistedQuery": {"version": 1, "sha256Hash": digest}})
+        persisted_url = f"{base}/graphql/?" + urllib.parse.urlencode(
+            {"extensions": extensions, "variables": json.dumps(variables)}
+        )
+
+        # Each endpoint must answer correctly before it is timed.
+        status, body = http(f"{base}/graphql/", page_body.read_bytes(), {"Content-Type": "application/json"})
+        answer = json.loads(body)
+        check(status == 200 and "errors" not in answer and answer["data"]["page"]["body"], body)
+        registered = f"{persisted_url}&" + urllib.parse.urlencode({"query": PAGE_QUERY})
+        check(json.loads(http(registered)[1]) == answer, b"registering the persisted query changed the answer")
+        check(json.loads(http(persisted_url)[1]) == answer, b"the persisted GET answered differently")
+        status, rest_body = http(f"{base}/api/v2/pages/{content['page_id']}/")
+        check(status == 200 and json.loads(rest_body)["body"], rest_body)
+        log(f"sizes: GraphQL {len(body)} B, REST {len(rest_body)} B")
+
+        scenarios = {
+            "bare": {"url": f"{base}/bench/bare/"},
+            "rest": {"url": f"{base}/api/v2/pages/{content['page_id']}/"},
+            "graphql": {"url": f"{base}/graphql/", "method": "POST", "body_file": str(page_body)},
+            "persisted": {"url": persisted_url},
+        }
+        if search:
+            search_body = work / "search.json"
+            search_body.write_text(json.dumps({"query": search[0], "variables": search[1]}))
+            log(f"search query: {search[0]} {search[1]}")
+            started = time.monotonic()
+            try:
+                status, body = http(f"{base}/graphql/", search_body.read_bytes(), {"Content-Type": "application/json"})
+                ok = status == 200 and "errors" not in json.loads(body)
+                problem = None if ok else f"answered with an error after {time.monotonic() - started:.1f} s"
+            except OSError as error:
+                problem = f"gave no answer ({error})"
+            log(f"search check took {time.monotonic() - started:.2f} s")
+            if problem is None:
+                scenarios["search"] = {"url": f"{base}/graphql/", "method": "POST", "body_file": str(search_body)}
+            else:
+                unavailable["search"] = f"siteSearch {problem}"
+                log(f"siteSearch is in the schema but {problem}: reported as not available")
+        else:
+            log("siteSearch is not in the schema yet: scenario 5 reported as not available")
+
+        rounds = {name: [] for name in scenarios}
+        log(f"scenarios: {', '.join(scenarios)}")
+        options = {"threads": args.wrk_threads, "connections": args.connections}
+        log("warming up")
+        for spec in scenarios.values():
+            run_wrk(
+                wrk, spec["url"], str(script), seconds=2, **options, **{k: v for k, v in spec.items() if k != "url"}
+            )
+        for number in range(args.rounds):
+            for name, spec in scenarios.items():
+                extra = {k: v for k, v in spec.items() if k != "url"}
+                stats = run_wrk(wrk, spec["url"], str(script), seconds=args.seconds, **options, **extra)
+                rounds[name].append(stats)
+                log(
+                    f"round {number + 1} {name:9} {stats['rps']:8.1f} req/s  p50 {stats['p50_us'] / 1000:6.1f} ms"
+                    f"  p95 {stats['p95_us'] / 1000:6.1f} ms  non-2xx {stats['non2xx']}"
+                )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+    summary = summarise(rounds)
+    result = {
+        "finished_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine_info(),
+        "setup": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "wrk_threads": args.wrk_threads,
+            "connections": args.connections,
+            "rounds": args.rounds,
+            "seconds": args.seconds,
+            **content,
+            "search_query": search[0] if search else None,
+        },
+        "scenarios": summary,
+        "unavailable": unavailable,
+    }
+    result["targets"] = targets(summary)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    table = markdown(result)
+    (RESULTS / "latest.md").write_text(table)
+    print()
+    print(table)
+    failed = [name for name, met in result["targets"] if met is False]
+    if any(row["non2xx"] or row["socket_errors"] for row in summary.values()):
+        log("some requests failed (non-2xx or socket errors): see latest.json")
+    if failed:
+        log("targets not met: " + ", ".join(failed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""SQL query counts stay constant however much content a response holds.
+
+Counted after one warm-up request: Django caches ContentType rows per process,
+so only the first request a worker ever serves looks them up.
+"""
+
+import uuid
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
+from wagtail.models import Page
+
+from api import documents
+from content_models.management.commands.generate_bench_content import generate
+from content_models.management.commands.generate_bench_content import remove as remove_generated
+from content_models.models import ContactPerson, ThemePage, TopicPage
+
+PAGE_FIELDS = """
+    id title slug seoTitle searchDescription urlPath url pageType firstPublishedAt lastPublishedAt
+    breadcrumbs { title url urlPath }
+    parent { id title urlPath }
+    children { id title urlPath }
+    ... on ThemePage {
+      intro
+      body {
+        id blockType
+        ... on SectionBlock { heading anchor body }
+        ... on RelatedLinksBlock { heading links { title url isExternal } }
+        ... on ContactBlock { heading intro contacts { id name jobTitle responsibility email phone } }
+      }
+    }
+"""
+FULL_PAGE = "query Theme($id: ID!) { page(id: $id) {" + PAGE_FIELDS + "} }"
+PAGE_LIST = (
+    "query Themes($limit: Int!, $offset: Int!) {"
+    ' pages(contentType: "content_models.ThemePage", limit: $limit, offset: $offset) {' + PAGE_FIELDS + "} }"
+)
+MAX_QUERIES_FULL_PAGE = 8
+
+
+def _block(kind, value):
+    return {"type": kind, "value": value, "id": str(uuid.uuid4())}
+
+
+def _item(value):
+    return {"type": "item", "value": value, "id": str(uuid.uuid4())}
+
+
+def make_theme_page(blocks: int) -> ThemePage:
+    """A published theme page whose blocks link to pages, documents and contact people."""
+    topic = TopicPage.objects.get(slug="attraktive-samfunn")
+    themes = list(ThemePage.objects.child_of(topic).values_list("pk", flat=True))
+    people = list(ContactPerson.objects.values_list("pk", flat=True))
+    document = get_document_model().objects.create(
+        title=f"Rapport {uuid.uuid4().hex[:6]}", file=ContentFile(b"rapport", name="rapport.pdf")
+    )
+    kinds = ["section", "related_links", "contacts"]
+    body = []
+    for number in range(blocks):
+        target = themes[number % len(themes)]
+        kind = kinds[number % 3]
+        if kind == "section":
+            text = (
+                f'<p>Se <a linktype="page" id="{target}">temaet</a> og '
+                f'<a linktype="document" id="{document.pk}">rapporten</a>.</p>'
+            )
+            body.append(_block("section", {"heading": f"Seksjon {number}", "body": text}))
+        elif kind == "related_links":
+            links = [
+                _item({"title": "", "page": target, "document": None, "url": ""}),
+                _item({"title": "", "page": None, "document": document.pk, "url": ""}),
+                _item({"title": "Regjeringen", "page": None, "document": None, "url": "https://www.regjeringen.no/"}),
+            ]
+            body.append(_block("related_links", {"heading": "Relevante lenker", "links": links}))
+        else:
+            chosen = [_item(pk) for pk in people[number % len(people) :][:2] or people[:1]]
+            body.append(_block("contacts", {"heading": "Ta kontakt", "intro": "", "contacts": chosen}))
+    page = topic.add_child(instance=ThemePage(title=f"Side med {blocks} blokker", slug=f"blokker-{blocks}", body=body))
+    page.save_revision().publish()
+    return page
+
+
+def count_queries(gql, query, variables) -> tuple[int, dict]:
+    gql(query, variables)  # warm-up: per-process caches, see the module docstring
+    with CaptureQueriesContext(connection) as queries:
+        result = gql(query, variables)
+    assert "errors" not in result, result
+    return len(queries.captured_queries), result["data"]
+
+
+@pytest.mark.django_db
+def test_full_theme_page_costs_the_same_few_queries_with_1_or_50_blocks(demo, gql):
+    one = make_theme_page(1)
+    fifty = make_theme_page(50)
+
+    count_one, data_one = count_queries(gql, FULL_PAGE, {"id": str(one.pk)})
+    count_fifty, data_fifty = count_queries(gql, FULL_PAGE, {"id": str(fifty.pk)})
+
+    assert len(data_one["page"]["body"]) == 1
+    assert len(data_fifty["page"]["body"]) == 50
+    # The content really was resolved: links, documents and people.
+    section = data_one["page"]["body"][0]["body"]
+    assert 'href="/attraktive-samfunn/' in section
+    assert 'href="http://testserver/documents/' in section
+    assert any(block["blockType"] == "contacts" and block["contacts"] for block in data_fifty["page"]["body"])
+    # site, page, its ancestors + children + linked pages together, documents (+ contact people on the big page)
+    assert count_one == 4
+    assert count_fifty == 5
+    assert count_fifty <= MAX_QUERIES_FULL_PAGE
+
+
+@pytest.mark.django_db
+def test_demo_theme_page_with_contacts_within_budget(demo, gql):
+    page = Page.objects.get(slug="infrastruktur")
+    count, data = count_queries(gql, FULL_PAGE, {"id": str(page.pk)})
+    assert data["page"]["breadcrumbs"][-1]["urlPath"] == "/attraktive-samfunn/"
+    assert count <= MAX_QUERIES_FULL_PAGE
+
+
+@pytest.mark.django_db
+def test_list_of_pages_costs_the_same_for_1_10_and_100_pages(demo, gql):
+    generate(100, sections=3)
+    demo_themes = ThemePage.objects.count() - 100
+    counts = {}
+    for size in (1, 10, 100):
+        counts[size], data = count_queries(gql, PAGE_LIST, {"limit": size, "offset": demo_themes})
+        pages = data["pages"]
+        assert len(pages) == size
+        assert all(len(page["body"]) == 5 and page["breadcrumbs"] for page in pages)
+        assert any(link["url"].startswith("/") for page in pages for link in page["body"][3]["links"])
+    # site, pages, their ancestors + children + linked pages together, contact people
+    assert counts == {1: 4, 10: 4, 100: 4}
+
+
+def test_repeated_query_skips_parse_and_validation(db, gql):
+    query = "query Repeat { organisation { name } }"
+    gql(query)
+    before = documents.cache_info()
+    gql(query)
+    after = documents.cache_info()
+    assert after.hits == before.hits + 1
+    assert after.misses == before.misses
+
+
+@pytest.mark.django_db
+def test_generated_bench_pages_are_a_valid_public_tree_and_removable(demo, gql):
+    ids = generate(7, sections=2)
+    assert ThemePage.objects.filter(pk__in=ids, live=True).count() == 7
+    # treebeard's own consistency check: paths, depths and child counts all agree.
+    assert all(problems == [] for problems in Page.find_problems())
+    data = gql("query P($id: ID!) { page(id: $id) { urlPath breadcrumbs { title } } }", {"id": str(ids[0])})
+    assert data["data"]["page"]["urlPath"].startswith("/ytelsestest-")
+    assert len(data["data"]["page"]["breadcrumbs"]) == 2
+
+    assert remove_generated() == 8
+    assert not Page.objects.filter(pk__in=ids).exists()
+    assert all(problems == [] for problems in Page.find_problems())
