@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "Søk"
+
+    def ready(self):
+        # Signal receivers: synonym cache, visibility cache, contact re-indexing.
+        from . import indexing, synonyms, visible  # noqa: F401

@@ -1,7 +1,124 @@
 """GraphQL fields for site search, mounted on the root query by `api.schema`."""
 
 import graphene
+from graphql import GraphQLError
+
+from api.loaders import PublicContent
+
+from .engine import MAX_LIMIT, MAX_QUERY_LENGTH, SearchInputError, SiteSearch
+
+
+class SearchSection(graphene.ObjectType):
+    heading = graphene.String(required=True, description="The section's heading as shown on the page.")
+    anchor = graphene.String(
+        required=True, description="The section's anchor on the page (`SectionBlock.anchor`, the heading's `id`)."
+    )
+
+    class Meta:
+        description = "The section of a page that matched the search best."
+
+
+class SearchResult(graphene.ObjectType):
+    title = graphene.String(required=True, description="Page title.")
+    url = graphene.String(
+        required=True, description="Full public URL; ends with `#anchor` when a section matched best."
+    )
+    url_path = graphene.String(
+        required=True,
+        description="Public path, e.g. `/attraktive-samfunn/infrastruktur/#bredband`; "
+        "ends with `#anchor` when a section matched best.",
+    )
+    page_type = graphene.String(required=True, description="GraphQL type name of the page, e.g. `ThemePage`.")
+    excerpt = graphene.String(
+        required=True,
+        description="A short passage of the page as HTML: matches wrapped in `<mark>`, everything else escaped.",
+    )
+    score = graphene.Float(
+        description="Relevance score (higher is better; only comparable within one search). "
+        "Null for results editors pinned to the query."
+    )
+    is_promoted = graphene.Boolean(
+        required=True, description="True when editors pinned this page to the query (search promotion)."
+    )
+    section = graphene.Field(SearchSection, description="Best-matching section; null when no single section matched.")
+
+    class Meta:
+        description = "One page found by the site search."
+
+
+class SearchFacet(graphene.ObjectType):
+    page_type = graphene.String(required=True, description="Page type to pass as `pageType`, e.g. `ThemePage`.")
+    label = graphene.String(required=True, description="Norwegian name of the page type, for display.")
+    count = graphene.Int(required=True, description="Number of hits of this page type.")
+
+    class Meta:
+        description = "Hits per page type, counted without the `pageType` filter."
+
+
+class SiteSearchResults(graphene.ObjectType):
+    query = graphene.String(required=True, description="The query as searched (whitespace tidied).")
+    total_count = graphene.Int(required=True, description="All hits, pinned results included.")
+    results = graphene.List(
+        graphene.NonNull(SearchResult), required=True, description="The requested window of hits, best first."
+    )
+    facets = graphene.List(graphene.NonNull(SearchFacet), required=True, description="Hits per page type.")
+    suggestion = graphene.String(
+        description="A corrected query that does find pages, offered only when this one found none."
+    )
+
+    class Meta:
+        description = "Result of a site search."
+
+
+def _result(hit) -> SearchResult:
+    section = SearchSection(heading=hit.section.heading, anchor=hit.section.anchor) if hit.section else None
+    return SearchResult(
+        title=hit.title,
+        url=hit.url,
+        url_path=hit.url_path,
+        page_type=hit.page_type,
+        excerpt=hit.excerpt,
+        score=hit.score,
+        is_promoted=hit.is_promoted,
+        section=section,
+    )
 
 
 class SearchQuery(graphene.ObjectType):
-    pass
+    site_search = graphene.Field(
+        graphene.NonNull(SiteSearchResults),
+        query=graphene.String(required=True, description=f"What the user typed, 1 to {MAX_QUERY_LENGTH} characters."),
+        limit=graphene.Int(default_value=10, description=f"Page size, 1 to {MAX_LIMIT}."),
+        offset=graphene.Int(default_value=0, description="How many hits to skip."),
+        page_type=graphene.String(description="Only pages of this type, e.g. `ThemePage` (see `facets`)."),
+        description="Search the published pages of the current site in Norwegian (bokmål, nynorsk, Sami place "
+        "names, parts of compound words). Each search counts in the editors' search statistics.",
+    )
+    search_suggest = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        prefix=graphene.String(required=True, description="What the user has typed so far."),
+        limit=graphene.Int(default_value=8, description=f"Most suggestions to return, 1 to {MAX_LIMIT}."),
+        description="Autocomplete while typing: page titles and section headings with a word starting with `prefix`.",
+    )
+
+    def resolve_site_search(self, info, query, limit, offset, page_type=None):
+        engine = SiteSearch(PublicContent.for_request(info.context).site)
+        try:
+            results = engine.search(query, limit=limit, offset=offset, page_type=page_type, record=True)
+        except SearchInputError as error:
+            raise GraphQLError(str(error)) from error
+        return SiteSearchResults(
+            query=results.query,
+            total_count=results.total_count,
+            results=[_result(hit) for hit in results.hits],
+            facets=[SearchFacet(page_type=f.page_type, label=f.label, count=f.count) for f in results.facets],
+            suggestion=results.suggestion,
+        )
+
+    def resolve_search_suggest(self, info, prefix, limit):
+        engine = SiteSearch(PublicContent.for_request(info.context).site)
+        try:
+            return engine.suggest(prefix, limit=limit)
+        except SearchInputError as error:
+            raise GraphQLError(str(error)) from error

@@ -1,27 +1,42 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.response import TemplateResponse
-from wagtail.contrib.search_promotions.models import Query
-from wagtail.models import Page
 
 from api.loaders import PublicContent
 
+from .engine import MAX_QUERY_LENGTH, SearchInputError, SiteSearch, tidy
+
 RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
+MAX_PAGE_NUMBER = 1000
+
+
+def _page_number(value) -> int:
+    text = str(value or "1").strip()
+    return min(int(text), MAX_PAGE_NUMBER) if text.isdigit() and int(text) > 0 else 1
 
 
 def search(request):
-    """The public search page: same visibility rule as the API."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = []
+    """The public search page: the same engine and visibility rule as the GraphQL `siteSearch`."""
+    query = tidy(request.GET.get("q", ""))[:MAX_QUERY_LENGTH]
+    page_number = _page_number(request.GET.get("page"))
+    context = {"search_query": query, "results": None, "error": None, "page_number": page_number}
     if query:
-        # The search backend only understands plain field filters, so the
-        # visibility rule goes in as a subquery of ids.
-        visible = PublicContent.for_request(request).pages().values("pk")
-        results = Page.objects.filter(pk__in=visible).specific().search(query)
-        Query.get(query).add_hit()
-    paginator = Paginator(results, RESULTS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (EmptyPage, PageNotAnInteger):
-        page = paginator.page(1)
-    return TemplateResponse(request, "search/search.html", {"search_query": query, "results": page})
+        engine = SiteSearch(PublicContent.for_request(request).site)
+        try:
+            results = engine.search(
+                query, limit=RESULTS_PER_PAGE, offset=(page_number - 1) * RESULTS_PER_PAGE, record=True
+            )
+        except SearchInputError:
+            context["error"] = "Skriv inn minst ett ord å søke etter."
+        else:
+            if not results.hits and results.total_count and page_number > 1:
+                # A stale or hand-edited page number past the end: show the first page.
+                page_number = context["page_number"] = 1
+                results = engine.search(query, limit=RESULTS_PER_PAGE, offset=0)
+            pages = max(1, -(-results.total_count // RESULTS_PER_PAGE))
+            context.update(
+                results=results,
+                first_number=(page_number - 1) * RESULTS_PER_PAGE + 1,
+                num_pages=pages,
+                previous_page=page_number - 1 if page_number > 1 else None,
+                next_page=page_number + 1 if page_number < pages else None,
+            )
+    return TemplateResponse(request, "search/search.html", context)

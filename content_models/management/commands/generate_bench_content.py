@@ -139,7 +139,8 @@ def _insert_rows(model, rows: list[dict]):
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    values = [[f.get_db_prep_save(row[f.attname], connection) for f in fields] for row in rows]
+    # Columns the rows do not name (an optional image, say) take the field default.
+    values = [[f.get_db_prep_save(row.get(f.attname, f.get_default()), connection) for f in fields] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
 

@@ -1,0 +1,99 @@
+"""The shared visibility rule (`api.visibility.public_pages`), remembered for searches.
+
+The rule checks every page's ancestors for unpublished, expired or restricted
+pages. On 10,000 pages that takes over a second, far too slow to run inside
+every search. Here its *result* is cached: the ids of the site's pages the rule
+hides, usually none or a handful, so a search only adds
+`path under the site root AND id NOT IN (hidden)`, which is exactly the rule's
+answer at the time it was computed.
+
+The cache is dropped whenever a page, a page view restriction or a site
+changes, and never outlives the next scheduled go-live or expiry time in the
+site, so timed publishing takes effect on the second.
+"""
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Min, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction, Site
+
+from api.visibility import public_pages
+
+VERSION_KEY = "search:visibility-version"
+MAX_SECONDS = 300
+
+
+def content_version() -> int:
+    """A number that changes whenever a page, view restriction or site changes."""
+    return _version()
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = int(timezone.now().timestamp() * 1000)
+        cache.add(VERSION_KEY, version, None)
+    return version
+
+
+def bump_content_version():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, _version() + 1, None)
+
+
+@receiver([post_save, post_delete], sender=PageViewRestriction)
+@receiver([post_save, post_delete], sender=Site)
+def _forget(**kwargs):
+    # Now, and again at commit: a search in between may have cached the old state.
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
+
+
+@receiver([post_save, post_delete])
+def _forget_on_page_change(sender, **kwargs):
+    if issubclass(sender, Page):
+        _forget()
+
+
+def _seconds_until_next_schedule(root: Page, now) -> int:
+    upcoming = Page.objects.filter(path__startswith=root.path).aggregate(
+        go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+        expire=Min("expire_at", filter=Q(expire_at__gt=now)),
+    )
+    times = [t for t in upcoming.values() if t is not None]
+    if not times:
+        return MAX_SECONDS
+    return max(1, min(MAX_SECONDS, int((min(times) - now).total_seconds())))
+
+
+def hidden_page_ids(site) -> list[int]:
+    """Ids of pages under the site's root that `public_pages(site)` leaves out."""
+    if connection.in_atomic_block:
+        # Inside a transaction the answer may include uncommitted changes: never share it.
+        return _compute_hidden(site, timezone.now())
+    key = f"search:hidden-pages:{site.pk}:{site.root_page_id}:{_version()}"
+    hidden = cache.get(key)
+    if hidden is None:
+        now = timezone.now()
+        hidden = _compute_hidden(site, now)
+        cache.set(key, hidden, _seconds_until_next_schedule(site.root_page, now))
+    return hidden
+
+
+def _compute_hidden(site, now) -> list[int]:
+    root = site.root_page
+    in_tree = Page.objects.filter(path__startswith=root.path, depth__gte=root.depth)
+    return list(in_tree.exclude(pk__in=public_pages(site, now=now).values("pk")).values_list("pk", flat=True))
+
+
+def searchable_pages(site):
+    """The pages `public_pages(site)` returns, as a queryset the search backend can filter with."""
+    if site is None:
+        return Page.objects.none()
+    root = site.root_page
+    return Page.objects.filter(path__startswith=root.path, depth__gte=root.depth).exclude(pk__in=hidden_page_ids(site))
