@@ -13,7 +13,6 @@ from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.db.models.functions import Length, Substr
 from django.utils.functional import cached_property
 from wagtail.models import Page, get_page_models
 
@@ -114,8 +113,13 @@ class PublicContent:
         # One query: Wagtail's site lookup joins in the root page that every URL is derived from.
         return site_for_request(self.request)
 
-    def pages(self):
+    @cached_property
+    def _public_pages(self):
         return public_pages(self.site)
+
+    def pages(self):
+        """The public pages of this request's site (one rule, built once per request)."""
+        return self._public_pages.all()
 
     def remember(self, pages, *, result=True):
         for page in pages:
@@ -215,11 +219,10 @@ class PublicContent:
             return
 
         condition = Q(path__in=paths) | Q(pk__in=pks)
-        if parents:
-            condition |= Q(depth__in={len(path) // STEPLEN + 1 for path in parents}, parent_path__in=parents)
-        found = specific_pages(
-            self.pages().annotate(parent_path=Substr("path", 1, Length("path") - STEPLEN)).filter(condition)
-        )
+        for parent_path in parents:
+            # A prefix match on the indexed path (not a computed parent path) keeps this an index scan.
+            condition |= Q(path__startswith=parent_path, depth=len(parent_path) // STEPLEN + 1)
+        found = specific_pages(self.pages().filter(condition))
         grouped = defaultdict(list)
         for found_page in found:
             parent_path = found_page.path[:-STEPLEN]

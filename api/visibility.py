@@ -14,7 +14,7 @@ Wagtail's own `.live().public()` misses unpublished ancestors and expiry dates
 that the scheduler has not processed yet; this module covers both.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -26,31 +26,47 @@ def _not_in_window(now) -> Q:
     return Q(live=False) | Q(expired=True) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
 
 
-# Ancestor checks compare the indexed `path` for equality, one term per tree
-# level, so PostgreSQL answers them from the index (a prefix comparison would
-# scan every page for every row: minutes at 10,000 pages). Deeper pages, rare
-# in practice, fall back to the prefix comparison, which is correct at any depth.
-INDEXED_DEPTH = 16
+# treebeard's `path` field holds at most 255 characters, 4 per level.
+MAX_TREE_DEPTH = 255 // Page.steplen
 
 
-def _ancestor_or_self_of(outer_path: str) -> Q:
-    """Pages whose path is a prefix of the outer row's `outer_path`, up to INDEXED_DEPTH."""
-    condition = Q()
-    for depth in range(1, INDEXED_DEPTH + 1):
-        condition |= Q(depth=depth, path=Substr(OuterRef(outer_path), 1, Page.steplen * depth))
-    return condition
+class IsAncestorOrSelf(Expression):
+    """`path IN (SUBSTR(outer, 1, 4), SUBSTR(outer, 1, 8), ...)`: true for the outer page and its ancestors.
+
+    In treebeard's materialised path an ancestor's path is a prefix of ours, so
+    the candidates can be listed and matched for equality on the indexed `path`
+    column. A prefix comparison (`outer LIKE path || '%'`) cannot use the index
+    and scans every page for every row: minutes at 10,000 pages. Beyond a
+    page's own length SUBSTR returns the whole path, so one list covers every
+    depth; PostgreSQL drops the duplicates before probing the index.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, outer_path):
+        super().__init__()
+        self.path = F("path")
+        self.outer_path = outer_path
+
+    def get_source_expressions(self):
+        return [self.path, self.outer_path]
+
+    def set_source_expressions(self, exprs):
+        self.path, self.outer_path = exprs
+
+    def as_sql(self, compiler, connection):
+        path_sql, path_params = compiler.compile(self.path)
+        outer_sql, outer_params = compiler.compile(self.outer_path)
+        candidates = ", ".join(
+            f"SUBSTR({outer_sql}, 1, {Page.steplen * depth})" for depth in range(1, MAX_TREE_DEPTH + 1)
+        )
+        return f"{path_sql} IN ({candidates})", [*path_params, *outer_params * MAX_TREE_DEPTH]
 
 
-def _deep_ancestor_or_self_of(outer_path: str) -> Q:
-    return Q(path=Substr(OuterRef(outer_path), 1, Length("path")), depth__gt=INDEXED_DEPTH)
-
-
-def _hidden_ancestor(outer_path: str, hidden: Q) -> Q:
-    """True for rows with an ancestor-or-self page (by `outer_path`) matching `hidden`."""
-    return Exists(Page.objects.filter(_ancestor_or_self_of(outer_path), hidden)) | (
-        Q(**{f"{outer_path.removesuffix('path')}depth__gt": INDEXED_DEPTH})
-        & Exists(Page.objects.filter(_deep_ancestor_or_self_of(outer_path), hidden))
-    )
+def _hidden_ancestor(outer_path: str, hidden: Q) -> Exists:
+    """True for rows with an ancestor-or-self page (found from `outer_path`) matching `hidden`."""
+    return Exists(Page.objects.filter(IsAncestorOrSelf(OuterRef(outer_path)), hidden))
 
 
 def public_pages(site: Site | None, *, now=None) -> QuerySet:
@@ -62,7 +78,10 @@ def public_pages(site: Site | None, *, now=None) -> QuerySet:
     root = site.root_page
     return (
         Page.objects.filter(path__startswith=root.path, depth__gte=root.depth)
-        .exclude(_hidden_ancestor("path", unpublished_or_restricted))
+        # `depth < 1` is never true; inside the OR it keeps PostgreSQL from turning
+        # NOT EXISTS into an anti join, which it plans as a scan of every page per
+        # row. As a per-row subplan each check is a few index probes.
+        .filter(Q(depth__lt=1) | ~_hidden_ancestor("path", unpublished_or_restricted))
         # An alias shows its original's content, so it is hidden wherever the original is restricted.
         .exclude(Q(alias_of__isnull=False) & _hidden_ancestor("alias_of__path", Q(view_restrictions__isnull=False)))
         .order_by("path")
