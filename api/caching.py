@@ -41,6 +41,7 @@ INVALIDATING_MODELS = {
     "wagtailcore.collection",
     "wagtailcore.collectionviewrestriction",
     "wagtaildocs.document",
+    "wagtailimages.image",
     "wagtailredirects.redirect",
     "wagtailsearchpromotions.searchpromotion",
     "content_models.contactperson",

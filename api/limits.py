@@ -51,17 +51,15 @@ class _Measurer:
         self.limit = limit
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.memo: dict[str, Measure] = {}
+        self.keys_memo: dict[str, Counter] = {}
         self.in_progress: set[str] = set()
 
     def selection_set(self, node: SelectionSetNode | None) -> Measure:
         total = Measure()
         if node is None:
             return total
-        keys = Counter()
         for selection in node.selections:
             if isinstance(selection, FieldNode):
-                key = (selection.alias or selection.name).value
-                keys[key] += 1
                 child = self.selection_set(selection.selection_set)
                 total.fields += 1 + child.fields
                 total.aliases += (1 if selection.alias else 0) + child.aliases
@@ -79,6 +77,9 @@ class _Measurer:
                 total.depth = max(total.depth, child.depth)
             # Checked as we go, so counts stay small however the document nests.
             self.check(total)
+        # Fragments merge into the selection they are spread in, so a field
+        # repeated across fragments is repeated in the selection.
+        keys = self.response_keys(node)
         repeated = [key for key, count in keys.items() if count > self.limit["MAX_REPEATED_FIELD"]]
         if repeated:
             raise QueryTooComplex(
@@ -86,6 +87,26 @@ class _Measurer:
                 f"the limit is {self.limit['MAX_REPEATED_FIELD']}."
             )
         return total
+
+    def response_keys(self, node: SelectionSetNode, seen: frozenset[str] = frozenset()) -> Counter:
+        """How often each response key is selected here, fragments included (each fragment counted once per spread)."""
+        keys: Counter = Counter()
+        for selection in node.selections:
+            if isinstance(selection, FieldNode):
+                keys[(selection.alias or selection.name).value] += 1
+            elif isinstance(selection, InlineFragmentNode):
+                keys += self.response_keys(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                definition = self.fragments.get(name)
+                if definition is not None and name not in seen:
+                    keys += self.fragment_keys(name, seen | {name})
+        return keys
+
+    def fragment_keys(self, name: str, seen: frozenset[str]) -> Counter:
+        if name not in self.keys_memo:
+            self.keys_memo[name] = self.response_keys(self.fragments[name].selection_set, seen)
+        return self.keys_memo[name]
 
     def fragment(self, name: str) -> Measure:
         if name in self.memo:

@@ -7,6 +7,7 @@ each can return content the published site does not show (see README,
 request's loader.
 """
 
+import re
 from urllib.parse import unquote
 
 import graphene
@@ -68,8 +69,9 @@ def _preview_page(loader, token, **lookup):
 
 
 def _pk(value) -> int | None:
+    # ASCII digits that fit a bigint; anything else cannot be an id.
     text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
 
 
 class Query(SearchQuery, graphene.ObjectType):

@@ -1,9 +1,10 @@
 """The GraphQL endpoint: GET and POST, GraphiQL and introspection by setting, no stack traces."""
 
+import json
 import logging
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
@@ -19,14 +20,32 @@ def _bad_request(message: str) -> HttpError:
     return HttpError(HttpResponseBadRequest(message))
 
 
-def _contains_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(v) for v in value)
-    return False
+def _text_problem(value) -> str | None:
+    """Why the request's text cannot be used, if it cannot: NUL, or not encodable as UTF-8.
+
+    Walks nested variables without recursion, so no nesting depth can exhaust the stack.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            # PostgreSQL cannot store or compare NUL; no content can contain it.
+            if "\x00" in item:
+                return "Text in a query or its variables cannot contain NUL (\\u0000) characters."
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "Text in a query or its variables must be valid Unicode (no lone surrogates)."
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _json_error(message: str, status: int = 400) -> HttpResponse:
+    return HttpResponse(json.dumps({"errors": [{"message": message}]}), status=status, content_type="application/json")
 
 
 class PublicGraphQLView(GraphQLView):
@@ -44,6 +63,13 @@ class PublicGraphQLView(GraphQLView):
         super().__init__(**kwargs)
 
     def dispatch(self, request, *args, **kwargs):
+        try:
+            return self._dispatch(request, *args, **kwargs)
+        except RecursionError:
+            # JSON nested thousands of levels deep: refused whole, wherever it was parsed.
+            return _json_error("The request is nested too deeply.")
+
+    def _dispatch(self, request, *args, **kwargs):
         self.graphiql = settings.API["GRAPHIQL"]
         if self.graphiql and self.can_display_graphiql(request, {}):
             return super().dispatch(request, *args, **kwargs)
@@ -56,9 +82,16 @@ class PublicGraphQLView(GraphQLView):
         )
 
     def parse_body(self, request):
+        # A GET is answered from its URL alone: a body could otherwise change the
+        # answer that is cached under the URL for everyone else.
+        if request.method == "GET":
+            return {}
         if request.body.lstrip()[:1] == b"[":
             raise _bad_request("Batched requests are not supported: send one operation per request.")
-        return super().parse_body(request)
+        try:
+            return super().parse_body(request)
+        except UnicodeDecodeError as error:
+            raise _bad_request("The request body must be UTF-8 text.") from error
 
     @staticmethod
     def get_graphql_params(request, data):
@@ -78,9 +111,11 @@ class PublicGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise _bad_request("Must provide query string.")
-        if _contains_nul(query) or "\\u0000" in query or _contains_nul(variables):
-            # PostgreSQL cannot store or compare NUL; no content can contain it.
-            raise _bad_request("Text in a query or its variables cannot contain NUL (\\u0000) characters.")
+        problem = _text_problem([query, variables])
+        if problem is None and "\\u0000" in query:
+            problem = _text_problem("\x00")
+        if problem:
+            raise _bad_request(problem)
 
         prepared = prepare(self.schema.graphql_schema, query)
         if prepared.errors:

@@ -93,6 +93,18 @@ def public_snippets(model, *, now=None) -> QuerySet:
     return model.objects.exclude(_not_in_window(now))
 
 
+def snippet_is_public(obj, *, now=None) -> bool:
+    """`public_snippets` for one object already in memory (as chooser blocks hand them over)."""
+    now = now or timezone.now()
+    return bool(
+        obj is not None
+        and obj.live
+        and not obj.expired
+        and (obj.expire_at is None or obj.expire_at > now)
+        and (obj.go_live_at is None or obj.go_live_at <= now)
+    )
+
+
 def _in_public_collection(model) -> QuerySet:
     # Collection restrictions are inherited: an ancestor collection's restriction hides the item.
     hidden_collection = Collection.objects.filter(

@@ -30,13 +30,14 @@ from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
-from api.visibility import public_path
+from api.visibility import public_path, public_snippets
+from content_models.models import ContactPerson
 
 from .highlight import highlighter
 from .models import ZeroResultQuery
 from .sections import Section, page_sections, page_text
 from .synonyms import as_search_query, normalise, query_words, term_groups
-from .visible import content_version, searchable_pages
+from .visible import content_version, hidden_page_ids, searchable_pages
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
@@ -199,7 +200,13 @@ class SiteSearch:
         """
         if connection.in_atomic_block:  # inside a transaction we may see uncommitted changes
             return None
-        parts = [self.site.pk if self.site else 0, content_version(), self.config, groups]
+        # Scheduled go-live and expiry change what is public without any signal;
+        # keying on what is hidden right now (itself cached until the next
+        # scheduled time) makes such a change a new key at once.
+        hidden = hidden_page_ids(self.site) if self.site else []
+        contacts = list(public_snippets(ContactPerson).order_by("pk").values_list("pk", flat=True))
+        visibility = hashlib.sha256(json.dumps([hidden, contacts]).encode()).hexdigest()
+        parts = [self.site.pk if self.site else 0, content_version(), visibility, self.config, groups]
         parts += [model._meta.label if model else "", promoted_ids]
         return "search:ranking:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
@@ -365,7 +372,9 @@ class SiteSearch:
         words = [normalise(word) for word in query_words(prefix)]
         if not words:
             return []
-        candidates = self.backend.autocomplete(prefix, self.visible_pages().specific())[:50]
+        # Only the words go to the backend: quotes and operators are query syntax
+        # to SQLite's full-text index, and a stray one is an error there.
+        candidates = self.backend.autocomplete(" ".join(query_words(prefix)), self.visible_pages().specific())[:50]
         found: dict[str, tuple] = {}
         for rank, page in enumerate(candidates):
             for kind, text in [(0, page.title)] + [(1, s.heading) for s in page_sections(page)]:

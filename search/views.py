@@ -1,3 +1,5 @@
+import re
+
 from django.template.response import TemplateResponse
 
 from api.loaders import PublicContent
@@ -9,8 +11,11 @@ MAX_PAGE_NUMBER = 1000
 
 
 def _page_number(value) -> int:
+    # ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
     text = str(value or "1").strip()
-    return min(int(text), MAX_PAGE_NUMBER) if text.isdigit() and int(text) > 0 else 1
+    if not re.fullmatch(r"[0-9]{1,6}", text) or int(text) < 1:
+        return 1
+    return min(int(text), MAX_PAGE_NUMBER)
 
 
 def search(request):

@@ -184,3 +184,49 @@ def test_nul_characters_are_a_clear_400(client, demo, body):
     response = client.post("/graphql/", data=json.dumps(body), content_type="application/json")
     assert response.status_code == 400
     assert "NUL" in response.json()["errors"][0]["message"]
+
+
+def test_a_get_body_cannot_change_the_cached_answer(client, demo):
+    query = 'query($p: String = "/attraktive-samfunn/") { page(urlPath: $p) { title } }'
+    poisoned = client.generic(
+        "GET",
+        "/graphql/?" + __import__("urllib.parse").parse.urlencode({"query": query}),
+        data=json.dumps({"variables": {"p": "/attraktive-samfunn/infrastruktur/"}}),
+        content_type="application/json",
+    )
+    assert poisoned.json() == {"data": {"page": {"title": "Attraktive samfunn"}}}
+    assert client.get("/graphql/", {"query": query}).json() == {"data": {"page": {"title": "Attraktive samfunn"}}}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"query": "{ __typename }", "variables": {"x": ' + "[" * 5000 + "]" * 5000 + "}}", "application/json"),
+        ('{"query": "{ page(slug: \\"\\ud800\\") { title } }"}', "application/json"),
+        ('{"query": "{ page(slug: $s) { title } }", "variables": {"s": "\\udfff"}}', "application/json"),
+        (b"\xff{", "application/graphql"),
+    ],
+)
+def test_hostile_encodings_and_nesting_are_400(client, demo, body, content_type):
+    response = client.post("/graphql/", data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"]
+
+
+def test_deep_but_parseable_variables_are_fine(client, demo):
+    body = '{"query": "{ __typename }", "variables": {"x": ' + "[" * 700 + "]" * 700 + "}}"
+    response = client.post("/graphql/", data=body, content_type="application/json")
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+def test_hostile_nesting_in_get_parameters_is_400(client, demo):
+    deep = "[" * 5000 + "]" * 5000
+    for params in ({"query": "{ __typename }", "variables": deep}, {"extensions": '{"persistedQuery": ' + deep + "}"}):
+        response = client.get("/graphql/", params)
+        assert response.status_code == 400
+
+
+@pytest.mark.parametrize("ident", ["²", "١٢", "99999999999999999999", "-1", "1e3"])
+def test_non_ascii_or_huge_ids_are_just_not_found(gql, demo, ident):
+    response = gql("query($id: ID!) { page(id: $id) { title } contactPerson(id: $id) { name } }", {"id": ident})
+    assert response == {"data": {"page": None, "contactPerson": None}}

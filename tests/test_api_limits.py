@@ -117,3 +117,11 @@ def test_limits_are_per_settings_not_cached_across_changes(gql, demo, limits):
     assert "errors" not in gql(query)
     limits(MAX_FIELDS=2)
     assert gql(query, status=400)["errors"]
+
+
+def test_repeated_fields_are_counted_across_fragments(gql, demo):
+    inline = "{ pages(limit: 1) { " + " ".join(["... on ThemePage { title }"] * 4) + " } }"
+    assert "requested 4 times" in gql(inline, status=400)["errors"][0]["message"]
+    spread = "{ pages(limit: 1) { ...A ...B title } } fragment A on PageInterface { title } fragment B on PageInterface { title title }"
+    assert "requested 4 times" in gql(spread, status=400)["errors"][0]["message"]
+    assert "errors" not in gql("{ pages(limit: 1) { ...A title } } fragment A on PageInterface { title title }")

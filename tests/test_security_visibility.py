@@ -265,3 +265,12 @@ def test_deep_trees_are_checked_at_every_level(demo):
     Page.objects.filter(pk=chain[2].pk).update(live=False)
     assert not public_pages(site).filter(pk=deepest.pk).exists()
     assert public_pages(site).filter(pk=chain[1].pk).exists()
+
+
+def test_expired_contact_leaves_page_html_and_search_text_before_the_scheduler_runs(client, demo):
+    person = ContactPerson.objects.get(name="Fredrik Dalsbøe")
+    ContactPerson.objects.filter(pk=person.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    page = ThemePage.objects.get(slug="infrastruktur")
+    assert "Dalsbøe" not in page.contact_text()
+    assert "Kjetil Helstad" in page.contact_text()
+    assert "Dalsbøe" not in client.get("/attraktive-samfunn/infrastruktur/").content.decode()

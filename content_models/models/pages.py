@@ -120,12 +120,14 @@ class BodyPage(BasePage):
         return "\n".join(parts)
 
     def contact_text(self) -> str:
+        from api.visibility import snippet_is_public
+
         people = [
             person
             for block in self.body
             if block.block_type == "contacts"
             for person in block.value["contacts"]
-            if person is not None and person.live
+            if snippet_is_public(person)
         ]
         return "\n".join(f"{p.name} {p.job_title} {p.responsibility}".strip() for p in people)
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from api.loaders import PublicContent
+from api.visibility import snippet_is_public
 
 register = template.Library()
 
@@ -24,7 +25,7 @@ def public_links(context, links):
 
 @register.filter
 def published(people):
-    return [person for person in people if person is not None and person.live]
+    return [person for person in people if snippet_is_public(person)]
 
 
 @register.filter
