@@ -20,7 +20,8 @@ from content_models.models import ContactPerson
 
 from .images import RENDITION_FILTERS
 from .richtext import internal_link_ids, render_public_html
-from .visibility import public_documents, public_images, public_pages, public_path, public_snippets, site_for_request
+from .visibility import public_documents, public_images, public_path, public_snippets, site_for_request
+from .visibility_cache import request_pages
 
 STEPLEN = Page.steplen
 
@@ -115,7 +116,9 @@ class PublicContent:
 
     @cached_property
     def _public_pages(self):
-        return public_pages(self.site)
+        # The rule's result, cached until content or the schedule changes; the
+        # rule itself (ancestor checks on every row) runs only on a cache miss.
+        return request_pages(self.site)
 
     def pages(self):
         """The public pages of this request's site (one rule, built once per request)."""

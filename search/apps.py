@@ -6,5 +6,5 @@ class SearchConfig(AppConfig):
     verbose_name = "Søk"
 
     def ready(self):
-        # Signal receivers: synonym cache, visibility cache, contact re-indexing.
-        from . import indexing, synonyms, visible  # noqa: F401
+        # Signal receivers: synonym cache, contact re-indexing.
+        from . import indexing, synonyms  # noqa: F401

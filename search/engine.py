@@ -31,13 +31,13 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
 from api.visibility import public_path, public_snippets
+from api.visibility_cache import cached_public_pages, content_version, hidden_page_ids
 from content_models.models import ContactPerson
 
 from .highlight import highlighter
 from .models import ZeroResultQuery
 from .sections import Section, page_sections, page_text
 from .synonyms import as_search_query, normalise, query_words, term_groups
-from .visible import content_version, hidden_page_ids, searchable_pages
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
@@ -145,8 +145,8 @@ class SiteSearch:
         return getattr(self.backend, "config", None)
 
     def visible_pages(self):
-        # The visibility rule, in a form the search backend can filter with (see search.visible).
-        return searchable_pages(self.site)
+        # The visibility rule, in a form the search backend can filter with (see api.visibility_cache).
+        return cached_public_pages(self.site)
 
     # The search ------------------------------------------------------------------
 

@@ -11,9 +11,8 @@ from django.dispatch import receiver
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 
+from api.visibility_cache import bump_content_version
 from content_models.models import ContactPerson
-
-from .visible import bump_content_version
 
 
 def pages_showing(person) -> list[Page]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from wagtail.models import Site
 
+from api.visibility_cache import bump_content_version
+
 from .engine import SiteSearch
-from .visible import bump_content_version
 
 DEFAULT_QUERIES = [
     "bredbånd",

@@ -103,7 +103,10 @@ class BodyPage(BasePage):
         return body_items(self)
 
     def section_anchors(self) -> dict[str, str]:
-        return section_anchors(self.body)
+        # Every section of a response asks; the body does not change within one.
+        if getattr(self, "_section_anchors", None) is None:
+            self._section_anchors = section_anchors(self.body)
+        return self._section_anchors
 
     def section_headings(self) -> str:
         return "\n".join(b.value["heading"] for b in self.body if b.block_type == "section")

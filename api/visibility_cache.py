@@ -1,9 +1,9 @@
-"""The shared visibility rule (`api.visibility.public_pages`), remembered for searches.
+"""The shared visibility rule (`api.visibility.public_pages`), remembered between requests.
 
 The rule checks every page's ancestors for unpublished, expired or restricted
-pages. On 10,000 pages that takes over a second, far too slow to run inside
+pages. On 10,000 pages that is far too slow to run in every request and
 every search. Here its *result* is cached: the ids of the site's pages the rule
-hides, usually none or a handful, so a search only adds
+hides, usually none or a handful, so a request or search only adds
 `path under the site root AND id NOT IN (hidden)`, which is exactly the rule's
 answer at the time it was computed.
 
@@ -20,9 +20,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
-from api.visibility import public_pages
+from .visibility import public_pages
 
-VERSION_KEY = "search:visibility-version"
+VERSION_KEY = "api:visibility-version"
 MAX_SECONDS = 300
 
 
@@ -71,12 +71,16 @@ def _seconds_until_next_schedule(root: Page, now) -> int:
     return max(1, min(MAX_SECONDS, int((min(times) - now).total_seconds())))
 
 
+def caching_allowed() -> bool:
+    # Inside a transaction the answer may include uncommitted changes: never share it.
+    return not connection.in_atomic_block
+
+
 def hidden_page_ids(site) -> list[int]:
     """Ids of pages under the site's root that `public_pages(site)` leaves out."""
-    if connection.in_atomic_block:
-        # Inside a transaction the answer may include uncommitted changes: never share it.
+    if not caching_allowed():
         return _compute_hidden(site, timezone.now())
-    key = f"search:hidden-pages:{site.pk}:{site.root_page_id}:{_version()}"
+    key = f"api:hidden-pages:{site.pk}:{site.root_page_id}:{_version()}"
     hidden = cache.get(key)
     if hidden is None:
         now = timezone.now()
@@ -91,9 +95,27 @@ def _compute_hidden(site, now) -> list[int]:
     return list(in_tree.exclude(pk__in=public_pages(site, now=now).values("pk")).values_list("pk", flat=True))
 
 
-def searchable_pages(site):
-    """The pages `public_pages(site)` returns, as a queryset the search backend can filter with."""
+def cached_public_pages(site):
+    """The pages `public_pages(site)` returns, in tree order, as a plain filter.
+
+    Plain field filters are also what the search backend can apply.
+    """
     if site is None:
         return Page.objects.none()
     root = site.root_page
-    return Page.objects.filter(path__startswith=root.path, depth__gte=root.depth).exclude(pk__in=hidden_page_ids(site))
+    return (
+        Page.objects.filter(path__startswith=root.path, depth__gte=root.depth)
+        .exclude(pk__in=hidden_page_ids(site))
+        .order_by("path")
+    )
+
+
+def request_pages(site):
+    """The public pages for serving a request: the cached result, or the rule itself in a transaction.
+
+    Inside a transaction (tests, admin actions) nothing is cached, and the rule
+    runs as one subquery rather than a separate query for the hidden ids.
+    """
+    if site is not None and not caching_allowed():
+        return public_pages(site)
+    return cached_public_pages(site)

@@ -1,0 +1,60 @@
+"""The cached result of the visibility rule follows every change, and the schedule.
+
+Tests run inside transactions, where nothing is cached; here caching is
+switched on as it is for real requests, to prove the invalidation.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction, Site
+
+from api import visibility_cache
+from api.visibility import public_pages
+from content_models.models import ThemePage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(monkeypatch, demo):
+    cache.clear()
+    monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
+    return Site.objects.get(is_default_site=True)
+
+
+def visible(site) -> set[int]:
+    return set(visibility_cache.request_pages(site).values_list("pk", flat=True))
+
+
+def test_cached_result_equals_the_rule(cached):
+    assert visible(cached) == set(public_pages(cached).values_list("pk", flat=True))
+
+
+def test_unpublish_and_republish(cached):
+    page = ThemePage.objects.get(slug="infrastruktur")
+    assert page.pk in visible(cached)
+    page.unpublish()
+    assert page.pk not in visible(cached)
+    page.save_revision().publish()
+    assert page.pk in visible(cached)
+
+
+def test_view_restriction_and_its_removal(cached):
+    topic = Page.objects.get(slug="attraktive-samfunn")
+    restriction = PageViewRestriction.objects.create(page=topic, restriction_type=PageViewRestriction.LOGIN)
+    assert not {topic.pk, *topic.get_descendants().values_list("pk", flat=True)} & visible(cached)
+    restriction.delete()
+    assert topic.pk in visible(cached)
+
+
+def test_scheduled_expiry_takes_effect_without_any_signal(cached):
+    page = ThemePage.objects.get(slug="omstilling")
+    page.expire_at = timezone.now() + timedelta(seconds=2)
+    page.save()
+    assert page.pk in visible(cached)
+    time.sleep(2.2)
+    assert page.pk not in visible(cached)
