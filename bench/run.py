@@ -36,27 +36,15 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from api.queries import PAGE_BY_ID  # noqa: E402  (needs ROOT on the path)
+
 RESULTS = ROOT / "bench" / "results"
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 
-PAGE_QUERY = """query Theme($id: ID!) {
-  page(id: $id) {
-    id title slug seoTitle searchDescription urlPath url pageType firstPublishedAt lastPublishedAt
-    breadcrumbs { title url urlPath }
-    parent { id title urlPath }
-    children { id title urlPath }
-    ... on ThemePage {
-      intro
-      body {
-        id blockType
-        ... on SectionBlock { heading anchor body }
-        ... on RelatedLinksBlock { heading links { title url isExternal } }
-        ... on ContactBlock { heading intro contacts { id name jobTitle responsibility email phone } }
-      }
-    }
-  }
-}"""
+PAGE_QUERY = PAGE_BY_ID
 
 # Prints one JSON line wrk's own summary lacks: p95 and non-2xx counts.
 WRK_SCRIPT = """

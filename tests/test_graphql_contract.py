@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from graphql import print_schema
 
+from api.queries import PAGE_BY_PATH
 from api.schema import schema
 from content_models.models import ContactPerson, OrganisationSettings, ThemePage
 
@@ -13,25 +14,7 @@ from .seed import THEMES
 
 pytestmark = pytest.mark.django_db
 
-THEME_QUERY = """
-query Theme($path: String!) {
-  page(urlPath: $path) {
-    id title seoTitle searchDescription urlPath url pageType lastPublishedAt
-    parent { title urlPath }
-    children { title }
-    breadcrumbs { title url urlPath }
-    ... on ThemePage {
-      intro
-      body {
-        id blockType
-        ... on SectionBlock { heading anchor body }
-        ... on RelatedLinksBlock { heading links { title url isExternal } }
-        ... on ContactBlock { heading intro contacts { id name jobTitle responsibility email phone } }
-      }
-    }
-  }
-}
-"""
+THEME_QUERY = PAGE_BY_PATH
 
 EXPECTED_CONTACTS = {
     "Omstilling": [
@@ -74,7 +57,12 @@ def test_theme_page_full_contract(gql, demo, title):
     assert page["url"] == "http://localhost" + PATHS[title]
     assert page["pageType"] == "ThemePage"
     assert page["lastPublishedAt"].startswith(model.last_published_at.isoformat()[:19])
-    assert page["parent"] == {"title": "Attraktive samfunn", "urlPath": "/attraktive-samfunn/"}
+    assert page["parent"] == {
+        "id": str(model.get_parent().pk),
+        "title": "Attraktive samfunn",
+        "urlPath": "/attraktive-samfunn/",
+    }
+    assert page["slug"] == model.slug
     assert page["children"] == []
     assert page["breadcrumbs"] == [
         {"title": "Troms fylkeskommune", "url": "http://localhost/", "urlPath": "/"},

@@ -89,3 +89,11 @@ def test_page_without_image(gql, demo):
 def test_reference_html_shows_the_image_with_alt_text(client, image):
     html = client.get("/attraktive-samfunn/infrastruktur/").content.decode()
     assert 'alt="Fiberkabel legges i grøft"' in html
+
+
+def test_reference_html_hides_an_image_in_a_restricted_collection(client, image):
+    restricted = Collection.get_first_root_node().add_child(name="Intern")
+    CollectionViewRestriction.objects.create(collection=restricted, restriction_type=CollectionViewRestriction.LOGIN)
+    image.collection = restricted
+    image.save()
+    assert "Fiberkabel" not in client.get("/attraktive-samfunn/infrastruktur/").content.decode()

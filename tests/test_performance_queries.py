@@ -14,26 +14,12 @@ from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from api import documents
+from api.queries import PAGE_BY_ID, PAGE_FIELDS
 from content_models.management.commands.generate_bench_content import generate
 from content_models.management.commands.generate_bench_content import remove as remove_generated
 from content_models.models import ContactPerson, ThemePage, TopicPage
 
-PAGE_FIELDS = """
-    id title slug seoTitle searchDescription urlPath url pageType firstPublishedAt lastPublishedAt
-    breadcrumbs { title url urlPath }
-    parent { id title urlPath }
-    children { id title urlPath }
-    ... on ThemePage {
-      intro
-      body {
-        id blockType
-        ... on SectionBlock { heading anchor body }
-        ... on RelatedLinksBlock { heading links { title url isExternal } }
-        ... on ContactBlock { heading intro contacts { id name jobTitle responsibility email phone } }
-      }
-    }
-"""
-FULL_PAGE = "query Theme($id: ID!) { page(id: $id) {" + PAGE_FIELDS + "} }"
+FULL_PAGE = PAGE_BY_ID
 PAGE_LIST = (
     "query Themes($limit: Int!, $offset: Int!) {"
     ' pages(contentType: "content_models.ThemePage", limit: $limit, offset: $offset) {' + PAGE_FIELDS + "} }"

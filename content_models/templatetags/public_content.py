@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from api.loaders import PublicContent
-from api.visibility import snippet_is_public
+from api.visibility import public_images, snippet_is_public
 
 register = template.Library()
 
@@ -31,3 +31,11 @@ def published(people):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def public_image(image):
+    """The image if the public may see it (not in a restricted collection), else None."""
+    if image is None:
+        return None
+    return image if public_images().filter(pk=image.pk).exists() else None
