@@ -20,8 +20,8 @@ from content_models.models import ContactPerson
 
 from .images import RENDITION_FILTERS
 from .richtext import internal_link_ids, render_public_html
-from .visibility import public_documents, public_images, public_path, public_snippets, site_for_request
-from .visibility_cache import request_pages
+from .visibility import public_documents, public_images, public_path, public_snippets
+from .visibility_cache import request_pages, request_site
 
 STEPLEN = Page.steplen
 
@@ -112,7 +112,7 @@ class PublicContent:
     @cached_property
     def site(self):
         # One query: Wagtail's site lookup joins in the root page that every URL is derived from.
-        return site_for_request(self.request)
+        return request_site(self.request)
 
     @cached_property
     def _public_pages(self):

@@ -20,7 +20,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
-from .visibility import public_pages
+from .visibility import public_pages, site_for_request
 
 VERSION_KEY = "api:visibility-version"
 MAX_SECONDS = 300
@@ -119,3 +119,24 @@ def request_pages(site):
     if site is not None and not caching_allowed():
         return public_pages(site)
     return cached_public_pages(site)
+
+
+_sites: dict[tuple, Site | None] = {}
+MAX_CACHED_HOSTS = 64
+
+
+def request_site(request) -> Site | None:
+    """`site_for_request`, remembered per process for each host until sites or pages change.
+
+    Wagtail looks the site up with a query on every request; the answer only
+    changes when a site (or the page it is rooted at) does, which bumps the
+    content version. Site objects are shared read-only between threads.
+    """
+    if not caching_allowed():
+        return site_for_request(request)
+    key = (request.get_host(), request.get_port(), _version())
+    if key not in _sites:
+        if len(_sites) >= MAX_CACHED_HOSTS:
+            _sites.clear()
+        _sites[key] = site_for_request(request)
+    return _sites[key]

@@ -58,3 +58,13 @@ def test_scheduled_expiry_takes_effect_without_any_signal(cached):
     assert page.pk in visible(cached)
     time.sleep(2.2)
     assert page.pk not in visible(cached)
+
+
+def test_site_lookup_is_remembered_until_a_site_changes(cached, rf, django_assert_num_queries):
+    request = rf.get("/graphql/")
+    first = visibility_cache.request_site(request)
+    with django_assert_num_queries(0):
+        assert visibility_cache.request_site(rf.get("/graphql/")) is first
+    cached.site_name = "Endret navn"
+    cached.save()
+    assert visibility_cache.request_site(rf.get("/graphql/")).site_name == "Endret navn"
