@@ -31,6 +31,9 @@ from django.utils.cache import patch_cache_control
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
+from .loaders import PublicContent
+from .visibility_cache import seconds_until_next_schedule
+
 VERSION_KEY = "api:content-version"
 RESPONSE_PREFIX = "api:response"
 
@@ -219,7 +222,10 @@ def respond(request, query: str | None, run) -> HttpResponse:
             # Stored under the version read *before* running, so a publish during
             # the run leaves this entry already outdated rather than wrongly fresh.
             entry = (version, response.content, etag)
-            _cache().set(key, entry, timeout=_config("RESPONSE_CACHE_TIMEOUT"))
+            # Scheduled publishing sends no signal: never keep an answer past the next go-live or expiry.
+            site = PublicContent.for_request(request).site
+            timeout = min(_config("RESPONSE_CACHE_TIMEOUT"), seconds_until_next_schedule(site))
+            _cache().set(key, entry, timeout=timeout)
         if _not_modified(request, etag):
             return _public_headers(HttpResponseNotModified(), etag)
         return _public_headers(response, etag)

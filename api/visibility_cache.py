@@ -60,12 +60,16 @@ def _forget_on_page_change(sender, **kwargs):
         _forget()
 
 
-def _seconds_until_next_schedule(root: Page, now) -> int:
-    upcoming = Page.objects.filter(path__startswith=root.path).aggregate(
+def _upcoming(queryset, now) -> list:
+    found = queryset.aggregate(
         go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
         expire=Min("expire_at", filter=Q(expire_at__gt=now)),
     )
-    times = [t for t in upcoming.values() if t is not None]
+    return [t for t in found.values() if t is not None]
+
+
+def _seconds_until_next_schedule(root: Page, now) -> int:
+    times = _upcoming(Page.objects.filter(path__startswith=root.path), now)
     if not times:
         return MAX_SECONDS
     return max(1, min(MAX_SECONDS, int((min(times) - now).total_seconds())))
@@ -140,3 +144,20 @@ def request_site(request) -> Site | None:
             _sites.clear()
         _sites[key] = site_for_request(request)
     return _sites[key]
+
+
+def seconds_until_next_schedule(site, now=None) -> int:
+    """Seconds until a scheduled go-live or expiry of a page (in the site) or contact person.
+
+    Such changes send no signal, so anything cached from public content must
+    not be kept longer than this.
+    """
+    from content_models.models import ContactPerson
+
+    now = now or timezone.now()
+    times = _upcoming(ContactPerson.objects.all(), now)
+    if site is not None:
+        times += _upcoming(Page.objects.filter(path__startswith=site.root_page.path), now)
+    if not times:
+        return MAX_SECONDS
+    return max(1, min(MAX_SECONDS, int((min(times) - now).total_seconds())))

@@ -154,3 +154,30 @@ def test_post_errors_tokens_and_sessions_are_never_cached(demo, client, get):
         with_session = get(PAGE)
     assert len(queries.captured_queries) > 0
     assert "public" not in with_session.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_a_cached_answer_is_not_kept_past_a_scheduled_expiry(demo, get):
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # Scheduled expiry sends no signal; the entry must not outlive it.
+    ThemePage.objects.filter(slug="infrastruktur").update(expire_at=timezone.now() + timedelta(seconds=2))
+    assert title(get(PAGE)) == "Infrastruktur"
+    time.sleep(2.2)
+    assert title(get(PAGE)) is None
+
+
+@pytest.mark.django_db
+def test_a_cached_answer_is_not_kept_past_a_contacts_scheduled_expiry(demo, get):
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ContactPerson.objects.filter(name="Kjetil Helstad").update(expire_at=timezone.now() + timedelta(seconds=2))
+    assert "Kjetil Helstad" in get(CONTACTS).content.decode()
+    time.sleep(2.2)
+    assert "Kjetil Helstad" not in get(CONTACTS).content.decode()
