@@ -129,6 +129,14 @@ def prepare_content(env, pages: int) -> dict:
         manage(env, "generate_bench_content", "--pages", str(pages))
     else:
         log(f"reusing {have} generated pages")
+    # Planner statistics as a production database would have them after autovacuum.
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from content_models.management.commands.generate_bench_content import refresh_statistics; "
+        "refresh_statistics()",
+    )
     script = (
         "import json\n"
         "from content_models.models import ThemePage\n"

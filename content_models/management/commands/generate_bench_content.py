@@ -273,9 +273,24 @@ class Command(BaseCommand):
             index_pages(ids)
             self.stdout.write(f"Indexed them for search in {time.monotonic() - created:.1f} s.")
         from api.caching import bump_content_version
+        from api.visibility_cache import bump_content_version as forget_visibility
 
-        # Bulk inserts send no signals, so cached API responses are dropped here.
+        # Bulk inserts send no signals, so cached API responses and the cached
+        # visibility rule are dropped here.
         bump_content_version()
+        forget_visibility()
+        refresh_statistics()
+
+
+def refresh_statistics():
+    """Let PostgreSQL's planner see the new rows now, not when autovacuum gets round to it.
+
+    With statistics from before a bulk insert the planner takes a site's
+    10,000 pages for a handful and picks plans that scan them all.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 remove_pages = remove
