@@ -6,8 +6,7 @@ class ApiConfig(AppConfig):
     verbose_name = "GraphQL-API"
 
     def ready(self):
-        from . import visibility_cache  # noqa: F401  (its receivers forget the cached rule result)
-        from .caching import connect_signals
+        from .content_version import connect_signals
 
         # Here rather than in a URL-loaded module, so publishing from a management command invalidates too.
         connect_signals()

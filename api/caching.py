@@ -1,125 +1,39 @@
 """HTTP and server-side caching of public GraphQL responses.
 
-Every cached response is stored with the *content version* it was made
-under, a number kept in the shared cache (Redis in production). Publishing,
-unpublishing, moving or deleting a page, publishing a snippet, or saving
-anything else the API shows bumps the version, so every process stops using
-older entries at once: fresh within a second, with no list of keys to track.
-Version and entry are read together in one round trip.
+Every cached response is stored with the content version it was made under
+(`api.content_version`), so a publish makes every process stop using older
+entries at once. Version and entry are read together in one round trip.
 
 What is cached: anonymous GET queries (plain or persisted) whose response has
 no errors. GET is what CDNs and browsers can cache, and what persisted queries
 use; POST is answered fresh every time and marked `no-store`.
 
 Content that goes live or expires on schedule (`go_live_at`/`expire_at`)
-changes visibility without any signal, so entries live at most
-`API["RESPONSE_CACHE_TIMEOUT"]` seconds (60 by default): scheduled changes show
-within that time.
+changes visibility without any signal, so an entry is never kept past the next
+scheduled go-live or expiry, and at most `API["RESPONSE_CACHE_TIMEOUT"]`
+seconds (60 by default).
 """
 
 import hashlib
 import json
 import re
-import time
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
+from .content_version import VERSION_KEY, content_version, version_cache
 from .loaders import PublicContent
 from .visibility_cache import seconds_until_next_schedule
 
-VERSION_KEY = "api:content-version"
 RESPONSE_PREFIX = "api:response"
 
-# Saving these (or any page type) changes what the API shows.
-INVALIDATING_MODELS = {
-    "wagtailcore.site",
-    "wagtailcore.pageviewrestriction",
-    "wagtailcore.collection",
-    "wagtailcore.collectionviewrestriction",
-    "wagtaildocs.document",
-    "wagtailimages.image",
-    "wagtailredirects.redirect",
-    "wagtailsearchpromotions.searchpromotion",
-    "content_models.contactperson",
-    "content_models.organisationsettings",
-    "search.synonym",
-}
-# Wagtail writes these when an editor saves a draft; the live page is unchanged.
-DRAFT_ONLY_FIELDS = {
-    "draft_title",
-    "latest_revision",
-    "latest_revision_created_at",
-    "has_unpublished_changes",
-    "locked",
-    "locked_at",
-    "locked_by",
-}
 TOKEN_ARGUMENT = re.compile(r"\btoken\b")
 ERRORS_KEY = re.compile(rb'"errors"\s*:')
 
 
 def _config(name):
     return settings.API[name]
-
-
-def _cache():
-    return caches[_config("RESPONSE_CACHE_ALIAS")]
-
-
-# Content version --------------------------------------------------------------
-
-
-def content_version() -> int:
-    cache = _cache()
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A clock-based start never reuses the numbers of a cache that was flushed.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY) or 0
-    return version
-
-
-def bump_content_version(**kwargs):
-    cache = _cache()
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-def _content_changed(**kwargs):
-    bump_content_version()
-    # A request that read the old rows during the writing transaction could
-    # store them under the new version; bumping again after commit drops those.
-    transaction.on_commit(bump_content_version)
-
-
-def _model_saved(sender, instance=None, update_fields=None, **kwargs):
-    if issubclass(sender, Page):
-        if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
-            return
-    elif sender._meta.label_lower not in INVALIDATING_MODELS:
-        return
-    _content_changed()
-
-
-def _model_deleted(sender, **kwargs):
-    if issubclass(sender, Page) or sender._meta.label_lower in INVALIDATING_MODELS:
-        _content_changed()
-
-
-def connect_signals():
-    for signal in (page_published, page_unpublished, post_page_move, published, unpublished):
-        signal.connect(_content_changed, dispatch_uid=f"api.caching.{signal!r}")
-    post_save.connect(_model_saved, dispatch_uid="api.caching.post_save")
-    post_delete.connect(_model_deleted, dispatch_uid="api.caching.post_delete")
 
 
 # Responses --------------------------------------------------------------------
@@ -194,7 +108,7 @@ def _is_cacheable(response) -> bool:
 
 def _lookup(key: str) -> tuple[int, tuple | None]:
     """(current content version, cached entry if it was stored under that version), in one round trip."""
-    found = _cache().get_many([VERSION_KEY, key])
+    found = version_cache().get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is None:
         return content_version(), None
@@ -225,7 +139,7 @@ def respond(request, query: str | None, run) -> HttpResponse:
             # Scheduled publishing sends no signal: never keep an answer past the next go-live or expiry.
             site = PublicContent.for_request(request).site
             timeout = min(_config("RESPONSE_CACHE_TIMEOUT"), seconds_until_next_schedule(site))
-            _cache().set(key, entry, timeout=timeout)
+            version_cache().set(key, entry, timeout=timeout)
         if _not_modified(request, etag):
             return _public_headers(HttpResponseNotModified(), etag)
         return _public_headers(response, etag)

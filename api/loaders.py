@@ -267,15 +267,23 @@ class PublicContent:
             self._fill_pages(page=page, children=True)
         return self._children[page.path]
 
+    def _target(self, linktype: str, pk: int) -> tuple[str, str] | None:
+        """(title, public URL) of a linked page or document, or None if the public cannot see it."""
+        if linktype == "page":
+            page = self.page(pk)
+            return (page.title, self.path_of(page)) if page is not None else None
+        if linktype == "document":
+            document = self.document(pk)
+            return (document.title, self.document_url(document)) if document is not None else None
+        return None
+
     def link(self, raw: dict) -> tuple[str, str, bool] | None:
         """(title, url, is_external) for a stored related link, or None if its target is hidden."""
         title = raw.get("title") or ""
-        if isinstance(raw.get("page"), int):
-            page = self.page(raw["page"])
-            return (title or page.title, self.path_of(page), False) if page is not None else None
-        if isinstance(raw.get("document"), int):
-            document = self.document(raw["document"])
-            return (title or document.title, self.document_url(document), False) if document is not None else None
+        for linktype in ("page", "document"):
+            if isinstance(raw.get(linktype), int):
+                target = self._target(linktype, raw[linktype])
+                return (title or target[0], target[1], False) if target is not None else None
         if raw.get("url"):
             return title or raw["url"], raw["url"], True
         return None
@@ -283,13 +291,8 @@ class PublicContent:
     # Rich text ----------------------------------------------------------------
 
     def resolve_link(self, linktype: str, pk: int) -> str | None:
-        if linktype == "page":
-            target = self.page(pk)
-            return self.path_of(target) if target is not None else None
-        if linktype == "document":
-            document = self.document(pk)
-            return self.document_url(document) if document is not None else None
-        return None
+        target = self._target(linktype, pk)
+        return target[1] if target is not None else None
 
     def rich_text(self, source: str) -> str:
         return render_public_html(source, self.resolve_link)

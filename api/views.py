@@ -20,6 +20,9 @@ def _bad_request(message: str) -> HttpError:
     return HttpError(HttpResponseBadRequest(message))
 
 
+NUL_MESSAGE = "Text in a query or its variables cannot contain NUL (\\u0000) characters."
+
+
 def _text_problem(value) -> str | None:
     """Why the request's text cannot be used, if it cannot: NUL, or not encodable as UTF-8.
 
@@ -31,7 +34,7 @@ def _text_problem(value) -> str | None:
         if isinstance(item, str):
             # PostgreSQL cannot store or compare NUL; no content can contain it.
             if "\x00" in item:
-                return "Text in a query or its variables cannot contain NUL (\\u0000) characters."
+                return NUL_MESSAGE
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
@@ -111,9 +114,8 @@ class PublicGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise _bad_request("Must provide query string.")
-        problem = _text_problem([query, variables])
-        if problem is None and "\\u0000" in query:
-            problem = _text_problem("\x00")
+        # A NUL can also arrive escaped inside a GraphQL string literal.
+        problem = _text_problem([query, variables]) or (NUL_MESSAGE if "\\u0000" in query else None)
         if problem:
             raise _bad_request(problem)
 

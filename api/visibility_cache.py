@@ -7,57 +7,21 @@ hides, usually none or a handful, so a request or search only adds
 `path under the site root AND id NOT IN (hidden)`, which is exactly the rule's
 answer at the time it was computed.
 
-The cache is dropped whenever a page, a page view restriction or a site
-changes, and never outlives the next scheduled go-live or expiry time in the
+The cache is keyed by the content version (`api.content_version`), so it is
+dropped whenever a page, a view restriction or a site changes, and it never outlives the next scheduled go-live or expiry time in the
 site, so timed publishing takes effect on the second.
 """
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Min, Q
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, Site
 
+from .content_version import content_version
 from .visibility import public_pages, site_for_request
 
-VERSION_KEY = "api:visibility-version"
 MAX_SECONDS = 300
-
-
-def content_version() -> int:
-    """A number that changes whenever a page, view restriction or site changes."""
-    return _version()
-
-
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = int(timezone.now().timestamp() * 1000)
-        cache.add(VERSION_KEY, version, None)
-    return version
-
-
-def bump_content_version():
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, _version() + 1, None)
-
-
-@receiver([post_save, post_delete], sender=PageViewRestriction)
-@receiver([post_save, post_delete], sender=Site)
-def _forget(**kwargs):
-    # Now, and again at commit: a search in between may have cached the old state.
-    bump_content_version()
-    transaction.on_commit(bump_content_version)
-
-
-@receiver([post_save, post_delete])
-def _forget_on_page_change(sender, **kwargs):
-    if issubclass(sender, Page):
-        _forget()
 
 
 def _upcoming(queryset, now) -> list:
@@ -66,13 +30,6 @@ def _upcoming(queryset, now) -> list:
         expire=Min("expire_at", filter=Q(expire_at__gt=now)),
     )
     return [t for t in found.values() if t is not None]
-
-
-def _seconds_until_next_schedule(root: Page, now) -> int:
-    times = _upcoming(Page.objects.filter(path__startswith=root.path), now)
-    if not times:
-        return MAX_SECONDS
-    return max(1, min(MAX_SECONDS, int((min(times) - now).total_seconds())))
 
 
 def caching_allowed() -> bool:
@@ -84,12 +41,12 @@ def hidden_page_ids(site) -> list[int]:
     """Ids of pages under the site's root that `public_pages(site)` leaves out."""
     if not caching_allowed():
         return _compute_hidden(site, timezone.now())
-    key = f"api:hidden-pages:{site.pk}:{site.root_page_id}:{_version()}"
+    key = f"api:hidden-pages:{site.pk}:{site.root_page_id}:{content_version()}"
     hidden = cache.get(key)
     if hidden is None:
         now = timezone.now()
         hidden = _compute_hidden(site, now)
-        cache.set(key, hidden, _seconds_until_next_schedule(site.root_page, now))
+        cache.set(key, hidden, seconds_until_next_schedule(site, now))
     return hidden
 
 
@@ -138,7 +95,7 @@ def request_site(request) -> Site | None:
     """
     if not caching_allowed():
         return site_for_request(request)
-    key = (request.get_host(), request.get_port(), _version())
+    key = (request.get_host(), request.get_port(), content_version())
     if key not in _sites:
         if len(_sites) >= MAX_CACHED_HOSTS:
             _sites.clear()

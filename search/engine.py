@@ -30,9 +30,9 @@ from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
-from api.visibility import public_path, public_snippets
-from api.visibility_cache import cached_public_pages, content_version, hidden_page_ids
-from content_models.models import ContactPerson
+from api.content_version import content_version
+from api.visibility import public_path
+from api.visibility_cache import cached_public_pages, caching_allowed, seconds_until_next_schedule
 
 from .highlight import highlighter
 from .models import ZeroResultQuery
@@ -184,7 +184,7 @@ class SiteSearch:
                 chosen += self._organic_window(ranking, organic_pages, groups, model, organic_start, organic_stop)
             hits = self._hits(chosen, groups, ranking.match_all)
             if window_key:
-                cache.set(window_key, hits, RANKING_SECONDS)
+                self._store(window_key, hits, RANKING_SECONDS)
         suggestion = self._suggestion(query) if total == 0 else None
         if record and offset == 0:
             self._record(query, total)
@@ -196,19 +196,19 @@ class SiteSearch:
         Ranking every match and working out sections and excerpts are the
         expensive parts of a search on a large site, and popular queries
         repeat; the answer is kept until any page, restriction, site or
-        contact person changes (content_version) or RANKING_SECONDS pass.
+        contact person changes (content_version), RANKING_SECONDS pass, or the
+        next scheduled go-live or expiry (see `_store`).
         """
-        if connection.in_atomic_block:  # inside a transaction we may see uncommitted changes
+        if not caching_allowed():
             return None
-        # Scheduled go-live and expiry change what is public without any signal;
-        # keying on what is hidden right now (itself cached until the next
-        # scheduled time) makes such a change a new key at once.
-        hidden = hidden_page_ids(self.site) if self.site else []
-        contacts = list(public_snippets(ContactPerson).order_by("pk").values_list("pk", flat=True))
-        visibility = hashlib.sha256(json.dumps([hidden, contacts]).encode()).hexdigest()
-        parts = [self.site.pk if self.site else 0, content_version(), visibility, self.config, groups]
+        parts = [self.site.pk if self.site else 0, content_version(), self.config, groups]
         parts += [model._meta.label if model else "", promoted_ids]
         return "search:ranking:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+    def _store(self, key: str, value, seconds: int):
+        # Scheduled go-live and expiry change what is public without any signal,
+        # so nothing computed from public content outlives the next one.
+        cache.set(key, value, min(seconds, seconds_until_next_schedule(self.site)))
 
     def _ranking(self, pages, groups, model, key) -> "Ranking":
         """Hit counts per page type and the best-ranked page ids."""
@@ -229,7 +229,7 @@ class SiteSearch:
             top = [(page.pk, page._score) for page in results[:RANKED_DEPTH]]
         ranking = Ranking(match_all, {m._meta.label: n for m, n in by_type.items()}, count, top)
         if key:
-            cache.set(key, ranking, RANKING_SECONDS)
+            self._store(key, ranking, RANKING_SECONDS)
         return ranking
 
     def _organic_window(self, ranking, pages, groups, model, start, stop):
@@ -308,14 +308,13 @@ class SiteSearch:
 
     def vocabulary(self) -> dict[str, int]:
         """Words on the public pages and in how many pages each occurs, for "did you mean"."""
-        if connection.in_atomic_block:
-            # May see uncommitted changes: never share them through the cache.
+        if not caching_allowed():
             return self._count_words()
-        key = f"search:vocabulary:{self.site.pk if self.site else 0}"
+        key = f"search:vocabulary:{self.site.pk if self.site else 0}:{content_version()}"
         words = cache.get(key)
         if words is None:
             words = self._count_words()
-            cache.set(key, words, VOCABULARY_SECONDS)
+            self._store(key, words, VOCABULARY_SECONDS)
         return words
 
     def _count_words(self) -> dict[str, int]:

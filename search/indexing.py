@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 
-from api.visibility_cache import bump_content_version
+from api.content_version import bump_content_version
 from content_models.models import ContactPerson
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from wagtail.models import Site
 
-from api.visibility_cache import bump_content_version
+from api.content_version import bump_content_version
 
 from .engine import SiteSearch
 

@@ -68,3 +68,15 @@ def test_site_lookup_is_remembered_until_a_site_changes(cached, rf, django_asser
     cached.site_name = "Endret navn"
     cached.save()
     assert visibility_cache.request_site(rf.get("/graphql/")).site_name == "Endret navn"
+
+
+def test_cached_search_answers_do_not_outlive_a_scheduled_expiry(cached, monkeypatch):
+    from search import engine
+
+    monkeypatch.setattr(engine, "caching_allowed", lambda: True)
+    page = ThemePage.objects.get(slug="infrastruktur")
+    page.expire_at = timezone.now() + timedelta(seconds=2)
+    page.save()
+    assert [hit.title for hit in engine.SiteSearch(cached).search("dagligvarebutikker").hits] == ["Infrastruktur"]
+    time.sleep(2.2)
+    assert engine.SiteSearch(cached).search("dagligvarebutikker").hits == []

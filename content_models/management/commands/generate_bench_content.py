@@ -272,13 +272,10 @@ class Command(BaseCommand):
         if not no_index:
             index_pages(ids)
             self.stdout.write(f"Indexed them for search in {time.monotonic() - created:.1f} s.")
-        from api.caching import bump_content_version
-        from api.visibility_cache import bump_content_version as forget_visibility
+        from api.content_version import bump_content_version
 
-        # Bulk inserts send no signals, so cached API responses and the cached
-        # visibility rule are dropped here.
+        # Bulk inserts send no signals, so everything cached from content is dropped here.
         bump_content_version()
-        forget_visibility()
         refresh_statistics()
 
 

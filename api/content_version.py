@@ -1,0 +1,100 @@
+"""One number that changes whenever anything the public API shows changes.
+
+Everything cached from public content (responses, the visibility rule's
+result, search rankings, the site per host) is stored under the version it
+was made from, so a bump makes every process stop using all of it at once,
+with no list of keys to track. The number lives in the shared cache (Redis in
+production).
+
+Publishing, unpublishing, moving or deleting a page, publishing or
+unpublishing a snippet, and saving or deleting anything else the API shows
+bump it. Draft saves do not: the live page is unchanged. Scheduled go-live and
+expiry send no signal; caches bound their lifetime by
+`api.visibility_cache.seconds_until_next_schedule` instead.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
+
+VERSION_KEY = "api:content-version"
+
+# Saving these (or any page type) changes what the API shows.
+INVALIDATING_MODELS = {
+    "wagtailcore.site",
+    "wagtailcore.pageviewrestriction",
+    "wagtailcore.collection",
+    "wagtailcore.collectionviewrestriction",
+    "wagtaildocs.document",
+    "wagtailimages.image",
+    "wagtailredirects.redirect",
+    "wagtailsearchpromotions.searchpromotion",
+    "content_models.contactperson",
+    "content_models.organisationsettings",
+    "search.synonym",
+}
+# Wagtail writes these when an editor saves a draft; the live page is unchanged.
+DRAFT_ONLY_FIELDS = {
+    "draft_title",
+    "latest_revision",
+    "latest_revision_created_at",
+    "has_unpublished_changes",
+    "locked",
+    "locked_at",
+    "locked_by",
+}
+
+
+def version_cache():
+    return caches[settings.API.get("RESPONSE_CACHE_ALIAS", "default")]
+
+
+def content_version() -> int:
+    cache = version_cache()
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A clock-based start never reuses the numbers of a cache that was flushed.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY) or 0
+    return version
+
+
+def bump_content_version(**kwargs):
+    cache = version_cache()
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def content_changed(**kwargs):
+    bump_content_version()
+    # A request that read the old rows during the writing transaction could
+    # store them under the new version; bumping again after commit drops those.
+    transaction.on_commit(bump_content_version)
+
+
+def _model_saved(sender, instance=None, update_fields=None, **kwargs):
+    if issubclass(sender, Page):
+        if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
+            return
+    elif sender._meta.label_lower not in INVALIDATING_MODELS:
+        return
+    content_changed()
+
+
+def _model_deleted(sender, **kwargs):
+    if issubclass(sender, Page) or sender._meta.label_lower in INVALIDATING_MODELS:
+        content_changed()
+
+
+def connect_signals():
+    for signal in (page_published, page_unpublished, post_page_move, published, unpublished):
+        signal.connect(content_changed, dispatch_uid=f"api.content_version.{signal!r}")
+    post_save.connect(_model_saved, dispatch_uid="api.content_version.post_save")
+    post_delete.connect(_model_deleted, dispatch_uid="api.content_version.post_delete")
