@@ -6,6 +6,10 @@ breadcrumbs, a linked page, document or contact person, the loader scans every
 remembered page at once and fetches each kind of object in a single query.
 That keeps the number of SQL queries constant whether a response holds one
 page or a hundred, and one block or fifty.
+
+What is fetched is kept for later requests in the process's generation for
+the current content version (`api.content_memo`), so a repeated request runs
+no SQL at all.
 """
 
 from collections import defaultdict
@@ -18,6 +22,9 @@ from wagtail.models import Page, get_page_models
 
 from content_models.models import ContactPerson
 
+from . import visibility_cache
+from .content_memo import generation_for
+from .content_version import content_version
 from .images import RENDITION_FILTERS
 from .richtext import internal_link_ids, render_public_html
 from .visibility import public_documents, public_images, public_path, public_snippets
@@ -96,11 +103,10 @@ class PublicContent:
         # Pages handed out as results (not ancestors or link targets): their
         # children and breadcrumbs are what a client asks for next.
         self._results: dict[int, Page] = {}
+        # Pages this request was handed, by path; a preview's draft lives here and never in `shared`.
+        self._local_by_path: dict[str, Page] = {}
         self._scanned: set[int] = set()
         self._wanted: dict[str, set[int]] = defaultdict(set)
-        self._by_id: dict[str, dict[int, object]] = defaultdict(dict)
-        self._pages_by_path: dict[str, Page | None] = {}
-        self._children: dict[str, list[Page]] = {}
         self._expected: set[str] = set()
 
     @classmethod
@@ -110,9 +116,18 @@ class PublicContent:
         return request._public_content
 
     @cached_property
+    def version(self):
+        """The content version this request is answered from; None inside a transaction, where nothing is shared."""
+        return content_version() if visibility_cache.caching_allowed() else None
+
+    @cached_property
     def site(self):
         # One query: Wagtail's site lookup joins in the root page that every URL is derived from.
-        return request_site(self.request)
+        return request_site(self.request, self.version)
+
+    @cached_property
+    def shared(self):
+        return generation_for(self.site, self.version)
 
     @cached_property
     def _public_pages(self):
@@ -128,7 +143,7 @@ class PublicContent:
         for page in pages:
             if page is not None:
                 self._remembered.setdefault(page.pk, page)
-                self._pages_by_path.setdefault(page.path, page)
+                self._local_by_path.setdefault(page.path, page)
                 if result:
                     self._results.setdefault(page.pk, page)
         return pages
@@ -158,12 +173,28 @@ class PublicContent:
                 for kind, ref in iter_stream_refs(body.raw_data):
                     self._wanted[kind].add(ref)
 
+    def find_page(self, field: str, value):
+        """The first public page (in tree order) whose `field` is `value`, or None."""
+        lookups = self.shared.lookups
+        key = (field, value)
+        if key not in lookups:
+            found = specific_pages(self.pages().filter(**{field: value})[:1])
+            lookups[key] = found[0] if found else None
+        page = lookups[key]
+        return self.remember([page])[0] if page is not None else None
+
+    def _page_at(self, path: str):
+        return self._local_by_path.get(path) or self.shared.pages_by_path.get(path)
+
+    def _known_paths(self, paths: set[str]) -> set[str]:
+        return {p for p in paths if p in self._local_by_path or p in self.shared.pages_by_path}
+
     def expect(self, fields: set[str]):
         """Note which page fields the query selects, so their lookups can share one query."""
         self._expected |= fields
 
     def _load(self, kind: str, pk: int):
-        cache = self._by_id[kind]
+        cache = self.shared.by_id[kind]
         if pk not in cache:
             if kind == "page":
                 self._fill_pages(links=True, extra_pk=pk)
@@ -210,14 +241,15 @@ class PublicContent:
         paths: set[str] = set()
         if ancestors:
             paths = {p.path[: STEPLEN * d] for p in sources for d in range(root_depth, p.depth)}
-            paths -= self._pages_by_path.keys()
+            paths -= self._known_paths(paths)
+        shared = self.shared
         parents: set[str] = set()
         if children:
-            parents = {p.path for p in sources} - self._children.keys()
+            parents = {p.path for p in sources} - shared.children.keys()
         pks: set[int] = set()
         if links:
             self._scan_remembered()
-            pks = (self._wanted["page"] | ({extra_pk} if extra_pk is not None else set())) - self._by_id["page"].keys()
+            pks = (self._wanted["page"] | ({extra_pk} if extra_pk is not None else set())) - shared.by_id["page"].keys()
         if not (paths or parents or pks):
             return
 
@@ -235,11 +267,11 @@ class PublicContent:
         by_path = {p.path: p for p in found}
         by_pk = {p.pk: p for p in found}
         for path in paths:
-            self._pages_by_path[path] = by_path.get(path)
+            shared.pages_by_path[path] = by_path.get(path)
         for pk in pks:
-            self._by_id["page"][pk] = by_pk.get(pk)
+            shared.by_id["page"][pk] = by_pk.get(pk)
         for path in parents:
-            self._children[path] = grouped.get(path, [])
+            shared.children[path] = grouped.get(path, [])
         self.remember([p for p in found if p.path in paths or p.pk in pks], result=False)
         # Children are results: a client that lists them usually reads their fields next.
         self.remember([child for path in parents for child in grouped.get(path, [])])
@@ -248,9 +280,9 @@ class PublicContent:
         """Visible ancestors from the site's home page down to the parent."""
         root_depth = self.site.root_page.depth
         wanted = {page.path[: STEPLEN * d] for d in range(root_depth, page.depth)}
-        if wanted - self._pages_by_path.keys():
+        if wanted - self._known_paths(wanted):
             self._fill_pages(page=page, ancestors=True)
-        chain = [self._pages_by_path.get(page.path[: STEPLEN * d]) for d in range(root_depth, page.depth)]
+        chain = [self._page_at(page.path[: STEPLEN * d]) for d in range(root_depth, page.depth)]
         # A hidden ancestor hides the page itself, so a gap here means the page is not public.
         return [p for p in chain if p is not None]
 
@@ -261,11 +293,13 @@ class PublicContent:
         return ancestors[-1] if ancestors else None
 
     def children(self, page) -> list[Page]:
-        if page.path not in self._children:
+        children = self.shared.children
+        if page.path not in children:
             # Batched over result pages only: an ancestor's children (a whole
             # section of the site) are fetched only when someone asks for them.
             self._fill_pages(page=page, children=True)
-        return self._children[page.path]
+        # Results of this request whichever request fetched them, so their links are batched too.
+        return self.remember(children[page.path])
 
     def _target(self, linktype: str, pk: int) -> tuple[str, str] | None:
         """(title, public URL) of a linked page or document, or None if the public cannot see it."""
@@ -295,4 +329,9 @@ class PublicContent:
         return target[1] if target is not None else None
 
     def rich_text(self, source: str) -> str:
-        return render_public_html(source, self.resolve_link)
+        # Document links are absolute URLs on the request's own scheme and host.
+        key = (self.request.scheme, self.request.get_host(), source)
+        rendered = self.shared.rich_text
+        if key not in rendered:
+            rendered[key] = render_public_html(source, self.resolve_link)
+        return rendered[key]

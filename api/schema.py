@@ -122,23 +122,19 @@ class Query(SearchQuery, graphene.ObjectType):
         loader.expect(selected_fields(info))
         if token is not None:
             return loader.remember([_preview_page(loader, token, id=id, slug=slug, url_path=url_path)])[0]
-        queryset = loader.pages()
         if id is not None:
             pk = _pk(id)
-            queryset = queryset.filter(pk=pk) if pk is not None else queryset.none()
-        elif slug is not None:
-            queryset = queryset.filter(slug=slug)
-        elif url_path is not None:
+            return loader.find_page("pk", pk) if pk is not None else None
+        if slug is not None:
+            return loader.find_page("slug", slug)
+        if url_path is not None:
             # Frontends may pass the path as it appears in the browser: percent-encoded.
             wanted = unquote(url_path).strip().strip("/")
             if "\x00" in wanted:
                 return None
             path = f"/{wanted}/" if wanted else "/"
-            queryset = queryset.filter(url_path=loader.site.root_page.url_path + path[1:])
-        else:
-            raise GraphQLError("Give one of `id`, `slug` or `urlPath`.")
-        found = specific_pages(queryset[:1])
-        return loader.remember(found)[0] if found else None
+            return loader.find_page("url_path", loader.site.root_page.url_path + path[1:])
+        raise GraphQLError("Give one of `id`, `slug` or `urlPath`.")
 
     def resolve_pages(self, info, limit, offset, content_type=None):
         window = _page_size(limit, offset)

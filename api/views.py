@@ -4,7 +4,7 @@ import json
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
@@ -80,9 +80,24 @@ class PublicGraphQLView(GraphQLView):
         if early is not None:
             return early
         query = getattr(request, "_graphql_query", None) or request.GET.get("query")
-        return caching.respond(
-            request, query, lambda: super(PublicGraphQLView, self).dispatch(request, *args, **kwargs)
-        )
+        return caching.respond(request, query, lambda: self._answer(request))
+
+    def _answer(self, request) -> HttpResponse:
+        """graphene-django's dispatch, minus its `ensure_csrf_cookie`.
+
+        The API is csrf-exempt and anonymous: a `Set-Cookie` on every answer
+        would only stop shared caches (CDNs) from storing it.
+        """
+        try:
+            if request.method not in ("GET", "POST"):
+                raise HttpError(HttpResponseNotAllowed(["GET", "POST"], "GraphQL only supports GET and POST requests."))
+            result, status_code = self.get_response(request, self.parse_body(request))
+            return HttpResponse(status=status_code, content=result, content_type="application/json")
+        except HttpError as error:
+            response = error.response
+            response["Content-Type"] = "application/json"
+            response.content = self.json_encode(request, {"errors": [self.format_error(error)]})
+            return response
 
     def parse_body(self, request):
         # A GET is answered from its URL alone: a body could otherwise change the

@@ -86,16 +86,17 @@ _sites: dict[tuple, Site | None] = {}
 MAX_CACHED_HOSTS = 64
 
 
-def request_site(request) -> Site | None:
+def request_site(request, version) -> Site | None:
     """`site_for_request`, remembered per process for each host until sites or pages change.
 
     Wagtail looks the site up with a query on every request; the answer only
     changes when a site (or the page it is rooted at) does, which bumps the
-    content version. Site objects are shared read-only between threads.
+    content `version` (None: not remembered). Site objects are shared
+    read-only between threads.
     """
-    if not caching_allowed():
+    if version is None:
         return site_for_request(request)
-    key = (request.get_host(), request.get_port(), content_version())
+    key = (request.get_host(), request.get_port(), version)
     if key not in _sites:
         if len(_sites) >= MAX_CACHED_HOSTS:
             _sites.clear()

@@ -181,3 +181,12 @@ def test_a_cached_answer_is_not_kept_past_a_contacts_scheduled_expiry(demo, get)
     assert "Kjetil Helstad" in get(CONTACTS).content.decode()
     time.sleep(2.2)
     assert "Kjetil Helstad" not in get(CONTACTS).content.decode()
+
+
+@pytest.mark.django_db
+def test_answers_set_no_cookies_so_shared_caches_can_store_them(demo, client, get):
+    # graphene-django's view sets a CSRF cookie on every answer; CDNs do not store answers that set cookies.
+    assert not get(PAGE).cookies
+    response = client.post("/graphql/", json.dumps({"query": PAGE}), content_type="application/json")
+    assert response.status_code == 200
+    assert not response.cookies

@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
 from api import visibility_cache
+from api.content_version import content_version
 from api.visibility import public_pages
 from content_models.models import ThemePage
 
@@ -62,12 +63,12 @@ def test_scheduled_expiry_takes_effect_without_any_signal(cached):
 
 def test_site_lookup_is_remembered_until_a_site_changes(cached, rf, django_assert_num_queries):
     request = rf.get("/graphql/")
-    first = visibility_cache.request_site(request)
+    first = visibility_cache.request_site(request, content_version())
     with django_assert_num_queries(0):
-        assert visibility_cache.request_site(rf.get("/graphql/")) is first
+        assert visibility_cache.request_site(rf.get("/graphql/"), content_version()) is first
     cached.site_name = "Endret navn"
     cached.save()
-    assert visibility_cache.request_site(rf.get("/graphql/")).site_name == "Endret navn"
+    assert visibility_cache.request_site(rf.get("/graphql/"), content_version()).site_name == "Endret navn"
 
 
 def test_cached_search_answers_do_not_outlive_a_scheduled_expiry(cached, monkeypatch):

@@ -176,6 +176,8 @@ API = {
     # Browser/CDN freshness of GET answers; ETag revalidation (304) makes a short max-age cheap.
     "CACHE_MAX_AGE": env_int("GRAPHQL_CACHE_MAX_AGE", 1),
     "CACHE_STALE_WHILE_REVALIDATE": env_int("GRAPHQL_CACHE_STALE_WHILE_REVALIDATE", 30),
+    # Objects each server process keeps per content version (api/content_memo.py); the bound keeps memory flat.
+    "CONTENT_MEMO_MAX_ENTRIES": env_int("GRAPHQL_CONTENT_MEMO_MAX_ENTRIES", 20000),
     # Automatic persisted queries (Apollo APQ); allow-list mode runs only registered documents.
     "PERSISTED_QUERIES_ONLY": env_bool("GRAPHQL_PERSISTED_QUERIES_ONLY", False),
     "PERSISTED_QUERY_TIMEOUT": env_int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", 30 * 24 * 3600),

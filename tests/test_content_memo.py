@@ -1,0 +1,131 @@
+"""The per-process memo of public content: no SQL when repeated, never stale, never private.
+
+Tests run inside transactions, where nothing is shared between requests; here
+sharing is switched on as it is for real requests, to prove the invalidation.
+"""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from api import content_memo, visibility_cache
+from api.preview import create_token
+from api.queries import PAGE_BY_ID, PAGE_BY_PATH
+from content_models.models import ContactPerson, ThemePage
+
+pytestmark = pytest.mark.django_db
+
+INFRASTRUCTURE = "/attraktive-samfunn/infrastruktur/"
+
+
+@pytest.fixture
+def shared(monkeypatch, demo):
+    cache.clear()
+    content_memo.clear()
+    monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
+    yield
+    content_memo.clear()
+
+
+def post(client, query, variables):
+    response = client.post(
+        "/graphql/", json.dumps({"query": query, "variables": variables}), content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def queries_for(client, query, variables) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as captured:
+        data = post(client, query, variables)
+    return len(captured.captured_queries), data
+
+
+def test_a_repeated_uncached_post_runs_no_sql_and_answers_the_same(shared, client):
+    page = ThemePage.objects.get(slug="infrastruktur")
+    first_count, first = queries_for(client, PAGE_BY_ID, {"id": str(page.pk)})
+    second_count, second = queries_for(client, PAGE_BY_ID, {"id": str(page.pk)})
+    assert first_count > 0
+    assert second_count == 0
+    assert second == first
+    # Another lookup of the same page shares what the first one fetched.
+    by_path_count, by_path = queries_for(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})
+    assert by_path == first
+    assert by_path_count <= 1
+
+
+def test_publish_is_seen_by_the_next_request(shared, client):
+    page = ThemePage.objects.get(slug="infrastruktur")
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur"
+    page.title = "Infrastruktur og samferdsel"
+    page.save_revision().publish()
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur og samferdsel"
+    page.unpublish()
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is None
+
+
+def test_breadcrumbs_and_contacts_follow_their_own_changes(shared, client):
+    page = ThemePage.objects.get(slug="infrastruktur")
+    data = post(client, PAGE_BY_ID, {"id": str(page.pk)})["page"]
+    assert data["breadcrumbs"][-1]["title"] == "Attraktive samfunn"
+    people = [p["name"] for block in data["body"] if block["blockType"] == "contacts" for p in block["contacts"]]
+    assert "Kjetil Helstad" in people
+
+    parent = page.get_parent().specific
+    parent.title = "Attraktive lokalsamfunn"
+    parent.save_revision().publish()
+    ContactPerson.objects.get(name="Kjetil Helstad").unpublish()
+
+    data = post(client, PAGE_BY_ID, {"id": str(page.pk)})["page"]
+    assert data["breadcrumbs"][-1]["title"] == "Attraktive lokalsamfunn"
+    people = [p["name"] for block in data["body"] if block["blockType"] == "contacts" for p in block["contacts"]]
+    assert "Kjetil Helstad" not in people
+
+
+def test_a_previewed_draft_never_reaches_other_requests(shared, client):
+    page = ThemePage.objects.get(slug="infrastruktur")
+    child = ThemePage(title="Underside", slug="underside", intro="", body=[])
+    page.add_child(instance=child)
+    page.title = "Infrastruktur (utkast)"
+    token = create_token(page)
+    query = "query($token: String) { page(token: $token) { title breadcrumbs { title } children { title } } }"
+    assert post(client, query, {"token": token})["page"]["title"] == "Infrastruktur (utkast)"
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur"
+    # Nor as an ancestor in someone else's breadcrumbs.
+    crumbs = post(client, "query($id: ID) { page(id: $id) { breadcrumbs { title } } }", {"id": str(child.pk)})
+    assert crumbs["page"]["breadcrumbs"][-1]["title"] == "Infrastruktur"
+
+
+def test_a_generation_ends_at_the_next_scheduled_expiry(shared, client, monkeypatch):
+    page = ThemePage.objects.get(slug="infrastruktur")
+    # Expiry set in the database only, as the scheduler would find it: no signal is sent.
+    ThemePage.objects.filter(pk=page.pk).update(expire_at=timezone.now() + timedelta(seconds=30))
+    content_memo.clear()
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is not None
+    generation = content_memo._generations[page.get_site().pk]
+    assert generation.expires - content_memo._clock() <= 31
+
+    post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})
+    assert content_memo._generations[page.get_site().pk] is generation
+
+    # Past the expiry the next request starts afresh (the visibility cache's own bound is tested elsewhere).
+    later = content_memo._clock() + 31
+    monkeypatch.setattr(content_memo, "_clock", lambda: later)
+    post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})
+    assert content_memo._generations[page.get_site().pk] is not generation
+
+
+def test_memory_is_bounded_by_starting_a_new_generation(shared, client, settings):
+    settings.API = {**settings.API, "CONTENT_MEMO_MAX_ENTRIES": 5}
+    site_pk = ThemePage.objects.get(slug="infrastruktur").get_site().pk
+    query = "query($path: String) { page(urlPath: $path) { title } }"
+    for number in range(10):
+        post(client, query, {"path": f"/finnes-ikke-{number}/"})
+        assert content_memo._generations[site_pk].size() <= 6
