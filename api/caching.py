@@ -2,7 +2,9 @@
 
 Every cached response is stored with the content version it was made under
 (`api.content_version`), so a publish makes every process stop using older
-entries at once. Version and entry are read together in one round trip.
+entries (at once in the publishing process, within
+`API["CONTENT_VERSION_TTL"]` in the others). The hottest entries are also
+kept in the process, so a hit usually costs no network round trip.
 
 What is cached: anonymous GET queries (plain or persisted) whose response has
 no errors. GET is what CDNs and browsers can cache, and what persisted queries
@@ -17,13 +19,15 @@ seconds (60 by default).
 import hashlib
 import json
 import re
+import time
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
-from .content_version import VERSION_KEY, content_version, version_cache
+from .content_version import content_version, version_cache
 from .loaders import PublicContent
+from .process_memo import BoundedMemo
 from .visibility_cache import seconds_until_next_schedule
 
 RESPONSE_PREFIX = "api:response"
@@ -106,14 +110,37 @@ def _is_cacheable(response) -> bool:
     )
 
 
+# The hottest answers, kept in the process too: a hit then costs no round trip at all.
+# Large answers stay in the shared cache only, so this holds at most 256 x 64 KB.
+_local = BoundedMemo(256)
+LOCAL_MAX_BYTES = 64 * 1024
+
+
+def _keep_locally(key: str, entry: tuple):
+    if len(entry[1]) <= LOCAL_MAX_BYTES:
+        _local.set(key, entry)
+
+
+def _current(entry, version) -> bool:
+    # (version, body, etag, expires at): made from this version, and not past the next scheduled change.
+    return isinstance(entry, tuple) and len(entry) == 4 and entry[0] == version and entry[3] > time.time()
+
+
 def _lookup(key: str) -> tuple[int, tuple | None]:
-    """(current content version, cached entry if it was stored under that version), in one round trip."""
-    found = version_cache().get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        return content_version(), None
-    entry = found.get(key)
-    return version, (entry if entry is not None and entry[0] == version else None)
+    """(current content version, cached entry if it was stored under that version)."""
+    version = content_version()
+    entry = _local.get(key)
+    if _current(entry, version):
+        return version, entry
+    entry = version_cache().get(key)
+    if not _current(entry, version):
+        return version, None
+    _keep_locally(key, entry)
+    return version, entry
+
+
+def clear_local():
+    _local.clear()
 
 
 def respond(request, query: str | None, run) -> HttpResponse:
@@ -123,7 +150,7 @@ def respond(request, query: str | None, run) -> HttpResponse:
     if key is not None:
         version, hit = _lookup(key)
         if hit is not None:
-            _, body, etag = hit
+            _, body, etag, _ = hit
             if _not_modified(request, etag):
                 return _public_headers(HttpResponseNotModified(), etag)
             return _public_headers(HttpResponse(body, content_type="application/json"), etag)
@@ -135,11 +162,12 @@ def respond(request, query: str | None, run) -> HttpResponse:
         if key is not None:
             # Stored under the version read *before* running, so a publish during
             # the run leaves this entry already outdated rather than wrongly fresh.
-            entry = (version, response.content, etag)
             # Scheduled publishing sends no signal: never keep an answer past the next go-live or expiry.
             site = PublicContent.for_request(request).site
             timeout = min(_config("RESPONSE_CACHE_TIMEOUT"), seconds_until_next_schedule(site))
+            entry = (version, response.content, etag, time.time() + timeout)
             version_cache().set(key, entry, timeout=timeout)
+            _keep_locally(key, entry)
         if _not_modified(request, etag):
             return _public_headers(HttpResponseNotModified(), etag)
         return _public_headers(response, etag)

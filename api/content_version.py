@@ -54,22 +54,40 @@ def version_cache():
     return caches[settings.API.get("RESPONSE_CACHE_ALIAS", "default")]
 
 
+# (version, monotonic time it was read) as last read by this process.
+_lease: tuple[int | None, float] = (None, 0.0)
+
+
 def content_version() -> int:
+    """The current version, read from the shared cache at most every `API["CONTENT_VERSION_TTL"]` seconds.
+
+    Reading it costs a round trip to Redis on every request otherwise. A
+    publish in this process is seen at once (`bump_content_version` drops the
+    lease); one in another process within the TTL (0.25 s by default).
+    """
+    global _lease
+    version, read_at = _lease
+    now = time.monotonic()
+    if version is not None and now - read_at < settings.API["CONTENT_VERSION_TTL"]:
+        return version
     cache = version_cache()
     version = cache.get(VERSION_KEY)
     if version is None:
         # A clock-based start never reuses the numbers of a cache that was flushed.
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY) or 0
+    _lease = (version, now)
     return version
 
 
 def bump_content_version(**kwargs):
+    global _lease
     cache = version_cache()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    _lease = (None, 0.0)
 
 
 def content_changed(**kwargs):

@@ -16,14 +16,13 @@ new ones, and plain queries are refused.
 import hashlib
 import json
 import re
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import JsonResponse
 
 from .documents import prepare
+from .process_memo import BoundedMemo
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 AUTOMATIC_PREFIX = "api:apq"
@@ -32,22 +31,11 @@ NOT_FOUND = "PersistedQueryNotFound"
 
 
 # A hash names one document forever, so each process keeps the ones it has seen.
-_LOCAL_MAX = 1000
-_local: OrderedDict[str, str] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def _remember_locally(digest: str, query: str):
-    with _local_lock:
-        _local[digest] = query
-        _local.move_to_end(digest)
-        while len(_local) > _LOCAL_MAX:
-            _local.popitem(last=False)
+_local = BoundedMemo(1000)
 
 
 def clear_local():
-    with _local_lock:
-        _local.clear()
+    _local.clear()
 
 
 def _automatic_query(digest: str) -> str | None:
@@ -55,7 +43,7 @@ def _automatic_query(digest: str) -> str | None:
     if query is None:
         query = _cache().get(f"{AUTOMATIC_PREFIX}:{digest}")
         if query is not None:
-            _remember_locally(digest, query)
+            _local.set(digest, query)
     return query
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from .content_version import content_version
+from .process_memo import BoundedMemo
 from .visibility import public_pages, site_for_request
 
 MAX_SECONDS = 300
@@ -82,8 +83,7 @@ def request_pages(site):
     return cached_public_pages(site)
 
 
-_sites: dict[tuple, Site | None] = {}
-MAX_CACHED_HOSTS = 64
+_sites = BoundedMemo(64)
 
 
 def request_site(request, version) -> Site | None:
@@ -97,11 +97,11 @@ def request_site(request, version) -> Site | None:
     if version is None:
         return site_for_request(request)
     key = (request.get_host(), request.get_port(), version)
-    if key not in _sites:
-        if len(_sites) >= MAX_CACHED_HOSTS:
-            _sites.clear()
-        _sites[key] = site_for_request(request)
-    return _sites[key]
+    if key in _sites:
+        return _sites.get(key)
+    site = site_for_request(request)
+    _sites.set(key, site)
+    return site
 
 
 def seconds_until_next_schedule(site, now=None) -> int:

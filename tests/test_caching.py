@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
+from api import caching
 from content_models.models import ContactPerson, ThemePage, TopicPage
 
 PAGE = 'query { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
@@ -17,8 +18,10 @@ CONTACTS = "query { contactPeople { name } }"
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+    caching.clear_local()
     yield
     cache.clear()
+    caching.clear_local()
 
 
 @pytest.fixture

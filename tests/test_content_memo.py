@@ -5,6 +5,7 @@ sharing is switched on as it is for real requests, to prove the invalidation.
 """
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api import content_memo, visibility_cache
+from api.content_version import VERSION_KEY, content_version, version_cache
 from api.preview import create_token
 from api.queries import PAGE_BY_ID, PAGE_BY_PATH
 from content_models.models import ContactPerson, ThemePage
@@ -129,3 +131,22 @@ def test_memory_is_bounded_by_starting_a_new_generation(shared, client, settings
     for number in range(10):
         post(client, query, {"path": f"/finnes-ikke-{number}/"})
         assert content_memo._generations[site_pk].size() <= 6
+
+
+def test_the_version_is_trusted_for_its_ttl_and_own_publishes_show_at_once(shared, client, settings):
+    settings.API = {**settings.API, "CONTENT_VERSION_TTL": 0.2}
+    version = content_version()
+    # Another process publishes: this one sees it once its lease is over, within the TTL.
+    version_cache().set(VERSION_KEY, version + 1, timeout=None)
+    assert content_version() == version
+    time.sleep(0.25)
+    newer = content_version()
+    assert newer != version
+
+    settings.API = {**settings.API, "CONTENT_VERSION_TTL": 30}
+    page = ThemePage.objects.get(slug="infrastruktur")
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur"
+    page.title = "Infrastruktur og samferdsel"
+    page.save_revision().publish()
+    assert content_version() != newer
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur og samferdsel"

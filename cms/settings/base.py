@@ -30,14 +30,22 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, parse, what: str):
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        return parse(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+        raise ImproperlyConfigured(f"{name} must be {what}, got {value!r}") from exc
+
+
+def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "an integer")
+
+
+def env_float(name: str, default: float) -> float:
+    return _env_number(name, default, float, "a number")
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -176,6 +184,9 @@ API = {
     # Browser/CDN freshness of GET answers; ETag revalidation (304) makes a short max-age cheap.
     "CACHE_MAX_AGE": env_int("GRAPHQL_CACHE_MAX_AGE", 1),
     "CACHE_STALE_WHILE_REVALIDATE": env_int("GRAPHQL_CACHE_STALE_WHILE_REVALIDATE", 30),
+    # How long a process trusts the content version it read (api/content_version.py): the bound on how
+    # long another process's publish can take to show. Publishes in the same process show at once.
+    "CONTENT_VERSION_TTL": env_float("GRAPHQL_CONTENT_VERSION_TTL", 0.25),
     # Objects each server process keeps per content version (api/content_memo.py); the bound keeps memory flat.
     "CONTENT_MEMO_MAX_ENTRIES": env_int("GRAPHQL_CONTENT_MEMO_MAX_ENTRIES", 20000),
     # Automatic persisted queries (Apollo APQ); allow-list mode runs only registered documents.

@@ -14,5 +14,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-API = {**API, "GRAPHIQL": True, "INTROSPECTION": True}
+# Tests change content and clear caches between requests of one process: every request reads the
+# version afresh (tests of the lease itself set a TTL).
+API = {**API, "GRAPHIQL": True, "INTROSPECTION": True, "CONTENT_VERSION_TTL": 0}
 WAGTAILADMIN_BASE_URL = "http://testserver"
