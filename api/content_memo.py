@@ -2,7 +2,8 @@
 
 What the request loader (`api.loaders`) fetches from the database (public
 pages with their ancestors and children, link targets, contact people,
-documents, images) and the rich text it renders are kept in a *generation*:
+documents, images), the rich text it renders and the answers of site search
+are kept in a *generation*:
 one per site, valid for one content version (`api.content_version`). A
 request reads the version from the shared cache first, so a publish in any
 process is seen by the next request everywhere; a repeated request then runs
@@ -41,9 +42,11 @@ class Generation:
         self.lookups: dict[tuple, object] = {}
         # (scheme, host, source) -> public HTML
         self.rich_text: dict[tuple, str] = {}
+        # search arguments -> `search.engine.Results`
+        self.searches: dict[tuple, object] = {}
 
     def size(self) -> int:
-        parts = (self.pages_by_path, self.children, self.lookups, self.rich_text, *self.by_id.values())
+        parts = (self.pages_by_path, self.children, self.lookups, self.rich_text, self.searches, *self.by_id.values())
         return sum(len(part) for part in parts)
 
 

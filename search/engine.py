@@ -25,17 +25,18 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
-from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
+from api.content_memo import generation_for
 from api.content_version import content_version
 from api.visibility import public_path
 from api.visibility_cache import cached_public_pages, caching_allowed, seconds_until_next_schedule
 
+from . import statistics
 from .highlight import highlighter
-from .models import ZeroResultQuery
 from .sections import Section, page_sections, page_text
 from .synonyms import as_search_query, normalise, query_words, term_groups
 
@@ -157,6 +158,35 @@ class SiteSearch:
         check_window(limit, offset)
         model = page_model_for(page_type) if page_type else None
 
+        memo = self._memo()
+        key = (
+            query,
+            limit,
+            offset,
+            model._meta.label if model else "",
+            self.config,
+            self.use_synonyms,
+            self.use_promotions,
+        )
+        results = memo.get(key) if memo is not None else None
+        if results is None:
+            results = self._search(query, limit, offset, model)
+            if memo is not None:
+                memo[key] = results
+        if record and offset == 0:
+            statistics.record(query, results.total_count)
+        return results
+
+    def _memo(self) -> dict | None:
+        """This process's answers for the current content version (`api.content_memo`), if they may be kept.
+
+        Popular searches repeat; a repeated one then costs no SQL or cache round trip.
+        """
+        if self.site is None or not caching_allowed():
+            return None
+        return generation_for(self.site, content_version()).searches
+
+    def _search(self, query: str, limit: int, offset: int, model) -> Results:
         groups = term_groups(query, use_synonyms=self.use_synonyms)
         pages = self.visible_pages()
         promoted = self._promoted(query, pages, model)
@@ -186,8 +216,6 @@ class SiteSearch:
             if window_key:
                 self._store(window_key, hits, RANKING_SECONDS)
         suggestion = self._suggestion(query) if total == 0 else None
-        if record and offset == 0:
-            self._record(query, total)
         return Results(query=query, total_count=total, hits=hits, facets=facets, suggestion=suggestion)
 
     def _cache_key(self, groups, model, promoted_ids) -> str | None:
@@ -386,13 +414,6 @@ class SiteSearch:
         return sorted(found, key=found.get)[:limit]
 
     # Statistics ------------------------------------------------------------------------
-
-    @staticmethod
-    def _record(query: str, total: int):
-        # Popular searches: Wagtail's "Search terms" report; zero-hit searches: ours.
-        Query.get(query).add_hit()
-        if total == 0:
-            ZeroResultQuery.record(query)
 
 
 def _starts_words(text_words: list[str], typed: list[str]) -> bool:

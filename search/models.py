@@ -53,10 +53,10 @@ class ZeroResultQuery(models.Model):
         return self.query_string
 
     @classmethod
-    def record(cls, query_string: str):
+    def record(cls, query_string: str, hits: int = 1):
         normalised = " ".join(query_string.lower().split())[:255]
         updated = cls.objects.filter(query_string=normalised).update(
-            hits=F("hits") + 1, last_searched_at=timezone.now()
+            hits=F("hits") + hits, last_searched_at=timezone.now()
         )
         if not updated:
-            cls.objects.get_or_create(query_string=normalised, defaults={"hits": 1})
+            cls.objects.get_or_create(query_string=normalised, defaults={"hits": hits})

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from content_models.demo_content.loader import DemoContentLoader
+from search import statistics
 
 
 def pytest_runtest_setup(item):
@@ -17,6 +18,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the Troms content once per run; each test then runs in a rolled-back transaction."""
     with django_db_blocker.unblock():
         DemoContentLoader().run()
+
+
+@pytest.fixture(autouse=True)
+def unwritten_search_statistics_stay_in_their_test():
+    yield
+    statistics._pending.clear()
 
 
 @pytest.fixture

@@ -150,3 +150,19 @@ def test_the_version_is_trusted_for_its_ttl_and_own_publishes_show_at_once(share
     page.save_revision().publish()
     assert content_version() != newer
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur og samferdsel"
+
+
+def test_a_repeated_search_runs_no_sql_and_follows_publishing(shared, client, settings):
+    settings.SEARCH_STATISTICS_FLUSH_SECONDS = 3600  # statistics written behind, see test_search_statistics
+    search = "query($q: String!) { siteSearch(query: $q) { totalCount results { title } } }"
+    first = post(client, search, {"q": "bredbånd"})["siteSearch"]
+    assert first["totalCount"] >= 1
+    count, again = queries_for(client, search, {"q": "bredbånd"})
+    assert again["siteSearch"] == first
+    assert count == 0
+
+    page = ThemePage.objects.get(slug="infrastruktur")
+    page.title = "Digital infrastruktur"
+    page.save_revision().publish()
+    titles = [hit["title"] for hit in post(client, search, {"q": "bredbånd"})["siteSearch"]["results"]]
+    assert "Digital infrastruktur" in titles

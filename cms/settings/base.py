@@ -162,6 +162,9 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 
+# Search statistics are counted per process and written at most this often (search/statistics.py).
+SEARCH_STATISTICS_FLUSH_SECONDS = env_float("SEARCH_STATISTICS_FLUSH_SECONDS", 5)
+
 GRAPHENE = {"SCHEMA": "api.schema.schema"}
 
 # The public API never sends credentials cross-origin; origins come from the environment.

@@ -18,3 +18,5 @@ STORAGES = {
 # version afresh (tests of the lease itself set a TTL).
 API = {**API, "GRAPHIQL": True, "INTROSPECTION": True, "CONTENT_VERSION_TTL": 0}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Statistics are written as each search ends, so tests can read them at once.
+SEARCH_STATISTICS_FLUSH_SECONDS = 0
