@@ -10,6 +10,7 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 
 from . import caching, persisted
 from .documents import prepare
+from .execution import SyncExecutionContext, never_awaitable
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +159,8 @@ class PublicGraphQLView(GraphQLView):
                 variable_values=variables,
                 operation_name=operation_name,
                 middleware=self.get_middleware(request),
+                execution_context_class=SyncExecutionContext,
+                is_awaitable=never_awaitable,
             )
         except Exception as error:
             logger.exception("GraphQL execution failed")

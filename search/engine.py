@@ -30,10 +30,11 @@ from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
+from api import visibility_cache
 from api.content_memo import generation_for
 from api.content_version import content_version
 from api.visibility import public_path
-from api.visibility_cache import cached_public_pages, caching_allowed, seconds_until_next_schedule
+from api.visibility_cache import cached_public_pages, seconds_until_next_schedule
 
 from . import statistics
 from .highlight import highlighter
@@ -182,7 +183,7 @@ class SiteSearch:
 
         Popular searches repeat; a repeated one then costs no SQL or cache round trip.
         """
-        if self.site is None or not caching_allowed():
+        if self.site is None or not visibility_cache.caching_allowed():
             return None
         return generation_for(self.site, content_version()).searches
 
@@ -227,7 +228,7 @@ class SiteSearch:
         contact person changes (content_version), RANKING_SECONDS pass, or the
         next scheduled go-live or expiry (see `_store`).
         """
-        if not caching_allowed():
+        if not visibility_cache.caching_allowed():
             return None
         parts = [self.site.pk if self.site else 0, content_version(), self.config, groups]
         parts += [model._meta.label if model else "", promoted_ids]
@@ -336,7 +337,7 @@ class SiteSearch:
 
     def vocabulary(self) -> dict[str, int]:
         """Words on the public pages and in how many pages each occurs, for "did you mean"."""
-        if not caching_allowed():
+        if not visibility_cache.caching_allowed():
             return self._count_words()
         key = f"search:vocabulary:{self.site.pk if self.site else 0}:{content_version()}"
         words = cache.get(key)

@@ -71,10 +71,9 @@ def test_site_lookup_is_remembered_until_a_site_changes(cached, rf, django_asser
     assert visibility_cache.request_site(rf.get("/graphql/"), content_version()).site_name == "Endret navn"
 
 
-def test_cached_search_answers_do_not_outlive_a_scheduled_expiry(cached, monkeypatch):
+def test_cached_search_answers_do_not_outlive_a_scheduled_expiry(cached):
     from search import engine
 
-    monkeypatch.setattr(engine, "caching_allowed", lambda: True)
     page = ThemePage.objects.get(slug="infrastruktur")
     page.expire_at = timezone.now() + timedelta(seconds=2)
     page.save()

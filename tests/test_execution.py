@@ -1,0 +1,39 @@
+"""The synchronous executor answers exactly as graphql-core's own, errors included."""
+
+import pytest
+from django.test import RequestFactory
+from graphql import execute, parse
+
+from api.execution import SyncExecutionContext, never_awaitable
+from api.queries import PAGE_BY_PATH
+from api.schema import schema
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    (PAGE_BY_PATH, {"path": "/attraktive-samfunn/infrastruktur/"}),
+    ("query { pages(limit: 5) { __typename title children { title } breadcrumbs { url } } }", {}),
+    (
+        'query { siteSearch(query: "bredbånd") { totalCount results { title section { anchor } } facets { count } } }',
+        {},
+    ),
+    # Errors: a resolver raising on a nullable field, and on a non-null one inside a list.
+    ("query { pages(limit: 500) { title } organisation { name } }", {}),
+    ('query { page(id: "1") { title } contactPeople(limit: 0) { name } }', {}),
+    ("query { contactPeople { __typename id name email } organisation { __typename name } }", {}),
+]
+
+
+@pytest.mark.parametrize(("query", "variables"), QUERIES)
+def test_same_answer_as_the_stock_executor(demo, query, variables):
+    document = parse(query)
+
+    def run(**options):
+        request = RequestFactory().post("/graphql/")
+        result = execute(schema.graphql_schema, document, context_value=request, variable_values=variables, **options)
+        return result.data, [error.formatted for error in result.errors or []]
+
+    stock = run()
+    fast = run(execution_context_class=SyncExecutionContext, is_awaitable=never_awaitable)
+    assert fast == stock
+    assert stock[0] is not None or stock[1]
