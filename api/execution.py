@@ -9,6 +9,9 @@ them; everything else (errors located and nulled per the spec, non-null
 propagation, abstract types, argument coercion) is graphql-core's own code.
 """
 
+from functools import partial
+
+from graphene.types.resolver import dict_or_attr_resolver
 from graphql import (
     GraphQLError,
     GraphQLList,
@@ -41,12 +44,55 @@ def never_awaitable(value) -> bool:
     return False
 
 
+# (parent type, field name) -> (attribute, default, serialize, non-null) for plain attribute leaves, else None
+_plain_leaves: dict[tuple[int, str], tuple | None] = {}
+
+
+def _plain_leaf(parent_type, name: str):
+    """How to read a leaf field whose resolver is graphene's default attribute (or key) lookup."""
+    key = (id(parent_type), name)
+    if key not in _plain_leaves:
+        found = None
+        field_def = parent_type.fields.get(name)
+        resolve = field_def.resolve if field_def is not None else None
+        if isinstance(resolve, partial) and resolve.func is dict_or_attr_resolver and not field_def.args:
+            non_null = is_non_null_type(field_def.type)
+            inner = field_def.type.of_type if non_null else field_def.type
+            if is_leaf_type(inner):
+                attname, default = resolve.args
+                found = (attname, default, inner.serialize, non_null)
+        _plain_leaves[key] = found
+    return _plain_leaves[key]
+
+
 class SyncExecutionContext(ExecutionContext):
     def execute_fields(self, parent_type, source_value, path, fields):
         results = {}
         execute_field = self.execute_field
         type_name = parent_type.name
+        plain = self.middleware_manager is None
         for response_name, field_nodes in fields.items():
+            leaf = _plain_leaf(parent_type, field_nodes[0].name.value) if plain else None
+            if leaf is not None:
+                # An attribute read and a serialize call: no resolve info or path needed unless it fails,
+                # in which case the field runs again the standard way to report the error exactly.
+                attname, default, serialize, non_null = leaf
+                try:
+                    if isinstance(source_value, dict):
+                        value = source_value.get(attname, default)
+                    else:
+                        value = getattr(source_value, attname, default)
+                    if value is None or value is Undefined:
+                        serialized = None if not non_null else Undefined
+                    else:
+                        serialized = serialize(value)
+                        if serialized is None:
+                            serialized = Undefined
+                except Exception:
+                    serialized = Undefined
+                if serialized is not Undefined:
+                    results[response_name] = serialized
+                    continue
             result = execute_field(parent_type, source_value, field_nodes, Path(path, response_name, type_name))
             if result is not Undefined:
                 results[response_name] = result

@@ -126,6 +126,11 @@ class PublicContent:
         return request_site(self.request, self.version)
 
     @cached_property
+    def host(self) -> str:
+        # Validated against ALLOWED_HOSTS once, not for every link and section.
+        return self.request.get_host()
+
+    @cached_property
     def shared(self):
         return generation_for(self.site, self.version)
 
@@ -330,7 +335,7 @@ class PublicContent:
 
     def rich_text(self, source: str) -> str:
         # Document links are absolute URLs on the request's own scheme and host.
-        key = (self.request.scheme, self.request.get_host(), source)
+        key = (self.request.scheme, self.host, source)
         rendered = self.shared.rich_text
         if key not in rendered:
             rendered[key] = render_public_html(source, self.resolve_link)

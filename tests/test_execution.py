@@ -1,5 +1,6 @@
 """The synchronous executor answers exactly as graphql-core's own, errors included."""
 
+import graphene
 import pytest
 from django.test import RequestFactory
 from graphql import execute, parse
@@ -37,3 +38,32 @@ def test_same_answer_as_the_stock_executor(demo, query, variables):
     fast = run(execution_context_class=SyncExecutionContext, is_awaitable=never_awaitable)
     assert fast == stock
     assert stock[0] is not None or stock[1]
+
+
+class Thing(graphene.ObjectType):
+    name = graphene.String(required=True)
+    nickname = graphene.String()
+    size = graphene.Int()
+    count = graphene.Int(required=True)
+
+
+class ThingQuery(graphene.ObjectType):
+    things = graphene.List(Thing)
+
+    def resolve_things(self, info):
+        return [
+            {"name": "ok", "nickname": None, "size": 3, "count": 1},
+            {"name": None, "nickname": "x", "size": 1, "count": 2},  # null for a non-null field
+            Thing(name="attr", nickname="y", size="not a number", count=3),  # cannot be serialised
+            {"name": "no count", "size": 2**40},  # missing key and an Int out of range
+        ]
+
+
+def test_plain_attribute_fields_fail_exactly_as_the_stock_executor():
+    toy = graphene.Schema(query=ThingQuery).graphql_schema
+    document = parse("{ things { name nickname size count } }")
+    stock = execute(toy, document)
+    fast = execute(toy, document, execution_context_class=SyncExecutionContext, is_awaitable=never_awaitable)
+    assert fast.data == stock.data
+    assert [e.formatted for e in fast.errors] == [e.formatted for e in stock.errors]
+    assert len(stock.errors) == 4
