@@ -5,7 +5,7 @@ introspection is allowed), so a repeated query skips parsing and validation
 entirely. Rejections are cached too: a hostile query costs its full price once.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from graphql import GraphQLError, GraphQLSchema, parse, specified_rules, validat
 from graphql.language import DocumentNode
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
+from .execution import SyncExecutionContext, for_document
 from .limits import check_document, limits
 
 
@@ -20,6 +21,9 @@ from .limits import check_document, limits
 class PreparedDocument:
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
+    # The executor for this document, sharing its field collection between requests when that
+    # cannot depend on variables (see `api.execution.for_document`).
+    context_class: type = field(default=SyncExecutionContext)
 
 
 def prepare(schema: GraphQLSchema, query: str) -> PreparedDocument:
@@ -41,7 +45,9 @@ def _prepare(schema: GraphQLSchema, query: str, introspection: bool, limit_items
         return PreparedDocument(None, (error,))
     rules = list(specified_rules) if introspection else [*specified_rules, NoSchemaIntrospectionCustomRule]
     errors = validate(schema, document, rules, max_errors=20)
-    return PreparedDocument(None if errors else document, tuple(errors))
+    if errors:
+        return PreparedDocument(None, tuple(errors))
+    return PreparedDocument(document, (), for_document(query))
 
 
 def cache_info():

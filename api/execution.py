@@ -154,3 +154,29 @@ class SyncExecutionContext(ExecutionContext):
                 self.handle_field_error(error, item_type, item_path)
                 append(None)
         return completed
+
+    # Which fields a selection yields for a type is worked out once per request by graphql-core;
+    # a prepared document can keep it for every request (`for_document`).
+    shared_subfields: dict | None = None
+
+    def collect_subfields(self, return_type, field_nodes):
+        shared = self.shared_subfields
+        if shared is None:
+            return super().collect_subfields(return_type, field_nodes)
+        key = (return_type, *map(id, field_nodes))
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = super().collect_subfields(return_type, field_nodes)
+        return found
+
+
+def for_document(query: str) -> type[SyncExecutionContext]:
+    """An executor class for one parsed document, kept with it (`api.documents`).
+
+    Field collection depends on variables only through `@skip`/`@include`; a
+    document without any directive shares it between requests. The keys are
+    ids of the document's own nodes, which live exactly as long as this class.
+    """
+    if "@" in query:
+        return SyncExecutionContext
+    return type("DocumentExecutionContext", (SyncExecutionContext,), {"shared_subfields": {}})

@@ -11,7 +11,7 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 
 from . import caching, persisted
 from .documents import prepare
-from .execution import SyncExecutionContext, never_awaitable
+from .execution import never_awaitable
 
 logger = logging.getLogger(__name__)
 
@@ -165,8 +165,9 @@ class PublicGraphQLView(GraphQLView):
                 context_value=self.get_context(request),
                 variable_values=variables,
                 operation_name=operation_name,
-                middleware=self.get_middleware(request),
-                execution_context_class=SyncExecutionContext,
+                # An empty list still builds a middleware manager, which turns the fast paths off.
+                middleware=self.get_middleware(request) or None,
+                execution_context_class=prepared.context_class,
                 is_awaitable=never_awaitable,
             )
         except Exception as error:

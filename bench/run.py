@@ -285,11 +285,15 @@ def summarise(rounds: dict[str, list[dict]]) -> dict:
             "socket_errors": sum(r["socket_errors"] for r in runs),
             "rounds_rps": [round(r["rps"], 1) for r in runs],
         }
-    bare = summary.get("bare", {}).get("rps")
-    rest = summary.get("rest", {}).get("rps")
-    for row in summary.values():
-        row["vs_bare"] = row["rps"] / bare if bare else None
-        row["vs_rest"] = row["rps"] / rest if rest else None
+    # Ratios are taken within each round, between runs seconds apart, and the median round is
+    # reported: the load other tenants put on a shared machine drifts over minutes, and would
+    # otherwise count against whichever scenario ran while it was high.
+    for name, row in summary.items():
+        for base, column in (("bare", "vs_bare"), ("rest", "vs_rest")):
+            pairs = list(zip(rounds[name], rounds.get(base, []), strict=False))
+            ratios = sorted(run["rps"] / base_run["rps"] for run, base_run in pairs if base_run["rps"])
+            row[column] = ratios[len(ratios) // 2] if ratios else None
+            row[f"rounds_{column}"] = [round(r, 3) for r in ratios]
     return summary
 
 
@@ -316,6 +320,7 @@ def markdown(result: dict) -> str:
         f"wrk -t{setup['wrk_threads']} -c{setup['connections']}, {setup['rounds']} alternating rounds of "
         f"{setup['seconds']} s per scenario, same host. Content: {setup['pages_total']} pages; "
         f"theme page {setup['page_id']} with {setup['blocks']} blocks.",
+        "req/s and latencies over all rounds; ratios are the median round's, each round's runs side by side.",
         "",
         "| Scenario | req/s | p50 ms | p95 ms | vs (1) | vs (2) |",
         "|---|---:|---:|---:|---:|---:|",
@@ -342,8 +347,8 @@ def main():
     parser.add_argument("--database", default="cms_bench")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"))
     parser.add_argument("--pages", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)

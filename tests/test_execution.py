@@ -5,6 +5,7 @@ import pytest
 from django.test import RequestFactory
 from graphql import execute, parse
 
+from api.documents import prepare
 from api.execution import SyncExecutionContext, never_awaitable
 from api.queries import PAGE_BY_PATH
 from api.schema import schema
@@ -67,3 +68,17 @@ def test_plain_attribute_fields_fail_exactly_as_the_stock_executor():
     assert fast.data == stock.data
     assert [e.formatted for e in fast.errors] == [e.formatted for e in stock.errors]
     assert len(stock.errors) == 4
+
+
+def test_field_collection_is_shared_between_requests_only_without_directives(demo, gql):
+    with_directive = """query($with: Boolean!) {
+      page(urlPath: "/attraktive-samfunn/infrastruktur/") { title slug @include(if: $with) }
+    }"""
+    assert gql(with_directive, {"with": True})["data"]["page"] == {"title": "Infrastruktur", "slug": "infrastruktur"}
+    assert gql(with_directive, {"with": False})["data"]["page"] == {"title": "Infrastruktur"}
+    assert prepare(schema.graphql_schema, with_directive).context_class.shared_subfields is None
+
+    plain = 'query { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title slug } }'
+    assert gql(plain)["data"]["page"] == {"title": "Infrastruktur", "slug": "infrastruktur"}
+    assert prepare(schema.graphql_schema, plain).context_class.shared_subfields
+    assert gql(plain)["data"]["page"] == {"title": "Infrastruktur", "slug": "infrastruktur"}
