@@ -66,13 +66,27 @@ def _plain_leaf(parent_type, name: str):
 
 
 class SyncExecutionContext(ExecutionContext):
+    def _plan(self, parent_type, fields) -> list:
+        """(response name, field nodes, plain leaf or None) for each field of a collected selection."""
+        plans = self.shared_plans if self.shared_plans is not None else self.__dict__.setdefault("_plans", {})
+        # Middleware must see every field, so with it nothing takes the plain-leaf path.
+        plain = self.middleware_manager is None
+        key = (id(fields), plain)
+        found = plans.get(key)
+        if found is None or found[0] is not fields:
+            steps = [
+                (name, nodes, _plain_leaf(parent_type, nodes[0].name.value) if plain else None)
+                for name, nodes in fields.items()
+            ]
+            # The selection itself is kept with its plan, so its id cannot be reused while the plan exists.
+            found = plans[key] = (fields, steps)
+        return found[1]
+
     def execute_fields(self, parent_type, source_value, path, fields):
         results = {}
         execute_field = self.execute_field
         type_name = parent_type.name
-        plain = self.middleware_manager is None
-        for response_name, field_nodes in fields.items():
-            leaf = _plain_leaf(parent_type, field_nodes[0].name.value) if plain else None
+        for response_name, field_nodes, leaf in self._plan(parent_type, fields):
             if leaf is not None:
                 # An attribute read and a serialize call: no resolve info or path needed unless it fails,
                 # in which case the field runs again the standard way to report the error exactly.
@@ -122,6 +136,15 @@ class SyncExecutionContext(ExecutionContext):
             raise result
         kind = _kind(return_type)
         if kind == NON_NULL:
+            inner = return_type.of_type
+            if _kind(inner) == LEAF and result is not None and result is not Undefined:
+                # The common case in one step; anything irregular takes the general path below.
+                try:
+                    serialized = inner.serialize(result)
+                except Exception:
+                    serialized = None
+                if serialized is not None and serialized is not Undefined:
+                    return serialized
             completed = self.complete_value(return_type.of_type, field_nodes, info, path, result)
             if completed is None:
                 raise TypeError(f"Cannot return null for non-nullable field {info.parent_type.name}.{info.field_name}.")
@@ -158,6 +181,7 @@ class SyncExecutionContext(ExecutionContext):
     # Which fields a selection yields for a type is worked out once per request by graphql-core;
     # a prepared document can keep it for every request (`for_document`).
     shared_subfields: dict | None = None
+    shared_plans: dict | None = None
 
     def collect_subfields(self, return_type, field_nodes):
         shared = self.shared_subfields
@@ -179,4 +203,4 @@ def for_document(query: str) -> type[SyncExecutionContext]:
     """
     if "@" in query:
         return SyncExecutionContext
-    return type("DocumentExecutionContext", (SyncExecutionContext,), {"shared_subfields": {}})
+    return type("DocumentExecutionContext", (SyncExecutionContext,), {"shared_subfields": {}, "shared_plans": {}})
