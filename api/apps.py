@@ -6,7 +6,8 @@ class ApiConfig(AppConfig):
     verbose_name = "GraphQL-API"
 
     def ready(self):
-        from .content_version import connect_signals
+        from . import content_version, persisted
 
         # Here rather than in a URL-loaded module, so publishing from a management command invalidates too.
-        connect_signals()
+        content_version.connect_signals()
+        persisted.connect_signals()

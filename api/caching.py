@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import time
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
@@ -57,13 +58,18 @@ def _canonical_variables(raw) -> str | None:
     return json.dumps(value, sort_keys=True, separators=(",", ":")) if isinstance(value, dict) else None
 
 
+def _anonymous(request) -> bool:
+    # Credentials mean the answer may not be the public one.
+    return "HTTP_AUTHORIZATION" not in request.META and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
 def _cacheable_request(request, query: str | None) -> bool:
     if request.method != "GET" or not query or getattr(request, "_graphql_uncacheable", False):
         return False
-    # Credentials or a preview token mean the answer may not be the public one.
-    if "HTTP_AUTHORIZATION" in request.META or settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if not _anonymous(request):
         return False
     variables = _canonical_variables(request.GET.get("variables"))
+    # A preview token means a draft.
     return variables is not None and not TOKEN_ARGUMENT.search(query) and '"token"' not in variables
 
 
@@ -93,13 +99,15 @@ def _not_modified(request, etag: str) -> bool:
 
 def _public_headers(response, etag: str):
     response["ETag"] = etag
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=_config("CACHE_MAX_AGE"),
-        stale_while_revalidate=_config("CACHE_STALE_WHILE_REVALIDATE"),
-    )
+    response["Cache-Control"] = _cache_control(_config("CACHE_MAX_AGE"), _config("CACHE_STALE_WHILE_REVALIDATE"))
     return response
+
+
+@lru_cache(maxsize=8)
+def _cache_control(max_age: int, stale_while_revalidate: int) -> str:
+    response = HttpResponse()
+    patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=stale_while_revalidate)
+    return response["Cache-Control"]
 
 
 def _is_cacheable(response) -> bool:
@@ -141,6 +149,37 @@ def _lookup(key: str) -> tuple[int, tuple | None]:
 
 def clear_local():
     _local.clear()
+    _url_keys.clear()
+
+
+# Request URL -> response key, for GETs that were answered from or into the cache before: a
+# repeated URL then skips the persisted-query lookup and the key's hashing. The entry it points
+# to still has to be current (content version, schedule).
+_url_keys = BoundedMemo(1024)
+
+
+def _url_of(request) -> tuple:
+    # Which documents may run at all (allow-list mode) decides whether the URL has an answer.
+    mode = _config("PERSISTED_QUERIES_ONLY")
+    return (mode, request.scheme, request._get_raw_host(), request.path_info, request.META.get("QUERY_STRING", ""))
+
+
+def answer_from_url(request) -> HttpResponse | None:
+    """The cached answer to a GET whose exact URL was answered before, if it is still current."""
+    if request.method != "GET" or not _config("RESPONSE_CACHE") or not _anonymous(request):
+        return None
+    key = _url_keys.get(_url_of(request))
+    if key is None:
+        return None
+    _, hit = _lookup(key)
+    return _hit_response(request, hit) if hit is not None else None
+
+
+def _hit_response(request, hit: tuple) -> HttpResponse:
+    _, body, etag, _ = hit
+    if _not_modified(request, etag):
+        return _public_headers(HttpResponseNotModified(), etag)
+    return _public_headers(HttpResponse(body, content_type="application/json"), etag)
 
 
 def respond(request, query: str | None, run) -> HttpResponse:
@@ -150,10 +189,8 @@ def respond(request, query: str | None, run) -> HttpResponse:
     if key is not None:
         version, hit = _lookup(key)
         if hit is not None:
-            _, body, etag, _ = hit
-            if _not_modified(request, etag):
-                return _public_headers(HttpResponseNotModified(), etag)
-            return _public_headers(HttpResponse(body, content_type="application/json"), etag)
+            _url_keys.set(_url_of(request), key)
+            return _hit_response(request, hit)
 
     response = run()
     # Checked again after running: a resolver may mark the request uncacheable.
@@ -168,6 +205,7 @@ def respond(request, query: str | None, run) -> HttpResponse:
             entry = (version, response.content, etag, time.time() + timeout)
             version_cache().set(key, entry, timeout=timeout)
             _keep_locally(key, entry)
+            _url_keys.set(_url_of(request), key)
         if _not_modified(request, etag):
             return _public_headers(HttpResponseNotModified(), etag)
         return _public_headers(response, etag)

@@ -37,6 +37,8 @@ INVALIDATING_MODELS = {
     "content_models.contactperson",
     "content_models.organisationsettings",
     "search.synonym",
+    # The allow-list of persisted queries: a removed document must stop being answered.
+    "api.persistedquery",
 }
 # Wagtail writes these when an editor saves a draft; the live page is unchanged.
 DRAFT_ONLY_FIELDS = {

@@ -80,6 +80,20 @@ def forget_allowed(digest: str):
     _cache().delete(f"{ALLOWED_PREFIX}:{digest}")
 
 
+def allow_list_changed(sender, instance, **kwargs):
+    """A registered document was changed or removed: stop answering from its cached text."""
+    forget_allowed(instance.sha256)
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import PersistedQuery
+
+    for signal in (post_save, post_delete):
+        signal.connect(allow_list_changed, sender=PersistedQuery, dispatch_uid=f"api.persisted.{signal!r}")
+
+
 def _extensions(request, body: dict) -> dict | None:
     raw = request.GET.get("extensions") if request.method == "GET" else body.get("extensions")
     if isinstance(raw, str):

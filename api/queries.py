@@ -21,3 +21,12 @@ PAGE_FIELDS = """
 """
 PAGE_BY_ID = "query Theme($id: ID!) { page(id: $id) {" + PAGE_FIELDS + "} }"
 PAGE_BY_PATH = "query Theme($path: String!) { page(urlPath: $path) {" + PAGE_FIELDS + "} }"
+
+# What a search page asks for: the benchmark sends it with each judged query in turn.
+SITE_SEARCH = """query Search($query: String!) {
+  siteSearch(query: $query) {
+    query totalCount suggestion
+    results { title url urlPath pageType excerpt score isPromoted section { heading anchor } }
+    facets { pageType label count }
+  }
+}"""

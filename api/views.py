@@ -78,6 +78,9 @@ class PublicGraphQLView(GraphQLView):
         self.graphiql = settings.API["GRAPHIQL"]
         if self.graphiql and self.can_display_graphiql(request, {}):
             return super().dispatch(request, *args, **kwargs)
+        repeated = caching.answer_from_url(request)
+        if repeated is not None:
+            return repeated
         early = persisted.resolve(request, self.schema.graphql_schema)
         if early is not None:
             return early

@@ -4,8 +4,9 @@ Editors see popular searches (Wagtail's "Search terms" report) and searches
 with no hits (ours). Writing those rows inside every search made each search
 wait for a write, and concurrent searches for the same words queue on the
 same row lock. So each process counts searches in memory and writes the
-counts in one transaction at most every `SEARCH_STATISTICS_FLUSH_SECONDS`
-(5 s by default; 0 writes at once), and once more when the process exits.
+counts in one transaction, on a thread of its own, at most every
+`SEARCH_STATISTICS_FLUSH_SECONDS` (5 s by default; 0 writes at once, on the
+request's thread), and once more when the process exits.
 
 A write that fails puts its counts back, to be written with the next one; at
 most the last few seconds of counts of a process that is killed outright are
@@ -19,7 +20,7 @@ import time
 from collections import Counter
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
@@ -41,13 +42,25 @@ def normalised(query: str) -> str:
 def record(query: str, total: int):
     """Count one search of `query` that found `total` pages."""
     global _last_write
+    delay = settings.SEARCH_STATISTICS_FLUSH_SECONDS
     with _lock:
         _pending[(normalised(query), total == 0)] += 1
-        due = time.monotonic() - _last_write >= settings.SEARCH_STATISTICS_FLUSH_SECONDS
+        due = time.monotonic() - _last_write >= delay
         if due:
             _last_write = time.monotonic()
-    if due:
+    if due and delay <= 0:
         flush()
+    elif due:
+        # Off the request's thread: a write of many counts must not delay the search that triggered it.
+        threading.Thread(target=_flush_in_thread, name="search-statistics", daemon=True).start()
+
+
+def _flush_in_thread():
+    try:
+        flush()
+    finally:
+        # This thread's own database connection.
+        connections.close_all()
 
 
 def flush():

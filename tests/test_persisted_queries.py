@@ -6,8 +6,9 @@ import json
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from wagtail.models import Page
 
-from api import persisted
+from api import caching, persisted
 from api.models import PersistedQuery
 
 QUERY = 'query Theme { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
@@ -18,9 +19,11 @@ HASH = hashlib.sha256(QUERY.encode()).hexdigest()
 def empty_cache():
     cache.clear()
     persisted.clear_local()
+    caching.clear_local()
     yield
     cache.clear()
     persisted.clear_local()
+    caching.clear_local()
 
 
 def extensions(digest=HASH, version=1):
@@ -117,4 +120,37 @@ def test_automatic_registrations_do_not_leak_into_allow_list_mode(demo, get, set
     get(query=QUERY, extensions=extensions())
     assert "data" in get(extensions=extensions()).json()
     settings.API = {**settings.API, "PERSISTED_QUERIES_ONLY": True}
+    assert get(extensions=extensions()).json()["errors"][0]["message"] == "PersistedQueryNotFound"
+
+
+@pytest.mark.django_db
+def test_a_repeated_url_is_answered_without_lookups_and_stays_fresh(demo, get, monkeypatch, django_assert_num_queries):
+    get(query=QUERY, extensions=extensions())
+    assert get(extensions=extensions()).json() == {"data": {"page": {"title": "Infrastruktur"}}}
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the persisted-query lookup ran for a URL answered before")
+
+    monkeypatch.setattr(persisted, "resolve", must_not_run)
+    with django_assert_num_queries(0):
+        repeated = get(extensions=extensions())
+    assert repeated.json() == {"data": {"page": {"title": "Infrastruktur"}}}
+    assert repeated["ETag"]
+    monkeypatch.undo()
+
+    page = Page.objects.get(slug="infrastruktur").specific
+    page.title = "Infrastruktur og samferdsel"
+    page.save_revision().publish()
+    assert get(extensions=extensions()).json() == {"data": {"page": {"title": "Infrastruktur og samferdsel"}}}
+
+
+@pytest.mark.django_db
+def test_a_document_taken_off_the_allow_list_stops_being_answered(demo, get, only_persisted, tmp_path):
+    document = tmp_path / "theme.graphql"
+    document.write_text(QUERY, encoding="utf-8")
+    call_command("register_persisted_queries", str(document))
+    assert get(extensions=extensions()).json() == {"data": {"page": {"title": "Infrastruktur"}}}
+    assert get(extensions=extensions()).json() == {"data": {"page": {"title": "Infrastruktur"}}}
+
+    PersistedQuery.objects.get(sha256=HASH).delete()
     assert get(extensions=extensions()).json()["errors"][0]["message"] == "PersistedQueryNotFound"

@@ -54,3 +54,22 @@ def test_with_no_delay_each_search_is_written_at_once(settings, gql, demo):
     settings.SEARCH_STATISTICS_FLUSH_SECONDS = 0
     gql('query { siteSearch(query: "kompetanse") { totalCount } }')
     assert daily_hits("kompetanse") == 1
+
+
+def test_a_due_write_runs_on_its_own_thread_not_the_searchs(settings, monkeypatch, django_assert_num_queries):
+    settings.SEARCH_STATISTICS_FLUSH_SECONDS = 0.01
+    started = []
+
+    class FakeThread:
+        def __init__(self, target, name, daemon):
+            started.append((target, name, daemon))
+
+        def start(self):
+            pass
+
+    monkeypatch.setattr(statistics.threading, "Thread", FakeThread)
+    monkeypatch.setattr(statistics, "_last_write", statistics.time.monotonic() - 1)
+    with django_assert_num_queries(0):
+        statistics.record("gnist", 3)
+    assert started == [(statistics._flush_in_thread, "search-statistics", True)]
+    assert statistics._pending[("gnist", False)] == 1
