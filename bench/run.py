@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import platform
+import runpy
 import secrets
 import shutil
 import signal
@@ -353,8 +354,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    # By default the server runs as gunicorn.conf.py configures production.
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--threads", type=int)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--fresh", action="store_true", help="Drop and recreate the benchmark database.")
     args = parser.parse_args()
@@ -377,13 +379,14 @@ def main():
         "GRAPHQL_GRAPHIQL": "false",
         "GRAPHQL_INTROSPECTION": "false",
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_THREADS": str(args.threads),
+        **({"GUNICORN_WORKERS": str(args.workers)} if args.workers else {}),
+        **({"GUNICORN_THREADS": str(args.threads)} if args.threads else {}),
         "GUNICORN_ACCESSLOG": "",
         # A worker recycled mid-run would start with empty per-process caches inside one scenario only.
         "GUNICORN_MAX_REQUESTS": "0",
     }
     content = prepare_content(env, args.pages)
+    server_config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     # Nothing cached by an earlier run: the first searches below are really first.
     import redis
 
@@ -482,8 +485,8 @@ def main():
         "finished_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine_info(),
         "setup": {
-            "workers": args.workers,
-            "threads": args.threads,
+            "workers": args.workers or server_config["workers"],
+            "threads": args.threads or server_config["threads"],
             "wrk_threads": args.wrk_threads,
             "connections": args.connections,
             "rounds": args.rounds,
@@ -493,6 +496,7 @@ def main():
             "search_first": search_first,
         },
         "scenarios": summary,
+        "rounds": rounds,
         "unavailable": unavailable,
     }
     result["targets"] = targets(summary)
