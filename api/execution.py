@@ -40,6 +40,10 @@ def _kind(type_) -> int:
     return kind
 
 
+# (abstract type, what its type resolver returned) -> the object type, once validated
+_runtime_types: dict[tuple, object] = {}
+
+
 def never_awaitable(value) -> bool:
     return False
 
@@ -158,6 +162,17 @@ class SyncExecutionContext(ExecutionContext):
         if kind == ABSTRACT:
             return self.complete_abstract_value(return_type, field_nodes, info, path, result)
         return self.complete_object_value(return_type, field_nodes, info, path, result)
+
+    def complete_abstract_value(self, return_type, field_nodes, info, path, result):
+        resolve_type = return_type.resolve_type or self.type_resolver
+        runtime_type = resolve_type(result, info, return_type)
+        key = (return_type, runtime_type)
+        object_type = _runtime_types.get(key)
+        if object_type is None:
+            # graphql-core's checks (a known object type, a possible type of the abstract one), once per pair.
+            object_type = self.ensure_valid_runtime_type(runtime_type, return_type, field_nodes, info, result)
+            _runtime_types[key] = object_type
+        return self.complete_object_value(object_type, field_nodes, info, path, result)
 
     def complete_list_value(self, return_type: GraphQLList, field_nodes, info, path, result):
         if not is_iterable(result):

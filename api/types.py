@@ -37,7 +37,9 @@ def build_object_type(
     for declared in model.graphql_fields:
         field = declared() if callable(declared) else declared
         attrs[field.field_name] = graphene.Field(field.field_type, description=field.description)
-        attrs[f"resolve_{field.field_name}"] = _resolver(field.field_source)
+        if field.field_source != field.field_name or callable(getattr(model, field.field_source, None)):
+            attrs[f"resolve_{field.field_name}"] = _resolver(field.field_source)
+        # Otherwise graphene's default attribute lookup, which the executor reads without a resolver call.
     return type(meta.name, (graphene.ObjectType,), attrs)
 
 

@@ -17,12 +17,17 @@ def _content(info):
     return PublicContent.for_request(info.context)
 
 
-@dataclass
+@dataclass(frozen=True)
 class BodyItem:
+    """One block of a body, with its plain fields read out once, so GraphQL reads them as attributes."""
+
     id: str
     block_type: str
     value: dict
     page: object
+    heading: str = ""
+    intro: str = ""
+    anchor: str = ""
 
 
 class BodyBlock(graphene.Interface):
@@ -51,12 +56,6 @@ class SectionBlock(graphene.ObjectType):
         description="Section text as safe HTML; internal links are public URLs, links to hidden content are removed.",
     )
 
-    def resolve_heading(self, info):
-        return self.value.get("heading", "")
-
-    def resolve_anchor(self, info):
-        return self.page.section_anchors().get(self.id, "")
-
     def resolve_body(self, info):
         return _content(info).rich_text(self.value.get("body", ""))
 
@@ -84,9 +83,6 @@ class RelatedLinksBlock(graphene.ObjectType):
         description="Links in editor order; links to hidden content are left out.",
     )
 
-    def resolve_heading(self, info):
-        return self.value.get("heading", "")
-
     def resolve_links(self, info):
         content = _content(info)
         resolved = (content.link(item.get("value", item)) for item in self.value.get("links") or [])
@@ -105,12 +101,6 @@ class ContactBlock(graphene.ObjectType):
         required=True,
         description="Published contact people in editor order.",
     )
-
-    def resolve_heading(self, info):
-        return self.value.get("heading", "")
-
-    def resolve_intro(self, info):
-        return self.value.get("intro") or ""
 
     def resolve_contacts(self, info):
         content = _content(info)
@@ -139,11 +129,25 @@ BLOCK_TYPES = {"section": SectionBlock, "related_links": RelatedLinksBlock, "con
 
 
 def body_items(page) -> list[BodyItem]:
-    return [
-        BodyItem(id=child.get("id") or "", block_type=child["type"], value=child.get("value") or {}, page=page)
-        for child in page.body.raw_data
-        if child.get("type") in BLOCK_TYPES
-    ]
+    anchors = page.section_anchors()
+    items = []
+    for child in page.body.raw_data:
+        if child.get("type") not in BLOCK_TYPES:
+            continue
+        value = child.get("value") or {}
+        block_id = child.get("id") or ""
+        items.append(
+            BodyItem(
+                id=block_id,
+                block_type=child["type"],
+                value=value,
+                page=page,
+                heading=value.get("heading") or "",
+                intro=value.get("intro") or "",
+                anchor=anchors.get(block_id, "") if child["type"] == "section" else "",
+            )
+        )
+    return items
 
 
 def page_graphql_fields(*, body: bool):

@@ -100,7 +100,10 @@ class BodyPage(BasePage):
         return PublicContent.for_request(info.context).image(self.image_id) if self.image_id else None
 
     def graphql_body(self, info, **kwargs):
-        return body_items(self)
+        # Made once per page object; the objects of one content version are shared by its requests.
+        if getattr(self, "_body_items", None) is None:
+            self._body_items = body_items(self)
+        return self._body_items
 
     def section_anchors(self) -> dict[str, str]:
         # Every section of a response asks; the body does not change within one.
