@@ -126,9 +126,9 @@ class PublicContent:
         return request_site(self.request, self.version)
 
     @cached_property
-    def host(self) -> str:
-        # Validated against ALLOWED_HOSTS once, not for every link and section.
-        return self.request.get_host()
+    def origin(self) -> tuple[str, str]:
+        """(scheme, host), worked out once per request, not for every link and section."""
+        return self.request.scheme, self.request.get_host()
 
     @cached_property
     def shared(self):
@@ -335,7 +335,7 @@ class PublicContent:
 
     def rich_text(self, source: str) -> str:
         # Document links are absolute URLs on the request's own scheme and host.
-        key = (self.request.scheme, self.host, source)
+        key = (*self.origin, source)
         rendered = self.shared.rich_text
         if key not in rendered:
             rendered[key] = render_public_html(source, self.resolve_link)
