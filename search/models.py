@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
 
 
@@ -51,12 +50,3 @@ class ZeroResultQuery(models.Model):
 
     def __str__(self) -> str:
         return self.query_string
-
-    @classmethod
-    def record(cls, query_string: str, hits: int = 1):
-        normalised = " ".join(query_string.lower().split())[:255]
-        updated = cls.objects.filter(query_string=normalised).update(
-            hits=F("hits") + hits, last_searched_at=timezone.now()
-        )
-        if not updated:
-            cls.objects.get_or_create(query_string=normalised, defaults={"hits": hits})

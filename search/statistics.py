@@ -24,6 +24,7 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
+from wagtail.search.utils import normalise_query_string
 
 from .models import ZeroResultQuery
 
@@ -79,14 +80,52 @@ def flush():
 
 
 def _write(counts: dict[tuple[str, bool], int]):
+    """A handful of statements however many different searches there were (one set per count value)."""
     today = timezone.now().date()
+    hits: Counter[str] = Counter()
+    zero_hits: Counter[str] = Counter()
+    for (query_string, zero), number in counts.items():
+        # As Wagtail's `Query.save` stores it; bulk creation skips `save`.
+        normalised_string = normalise_query_string(query_string)
+        hits[normalised_string] += number
+        if zero:
+            zero_hits[normalised(query_string)] += number
     with transaction.atomic():
-        for (query_string, zero), hits in sorted(counts.items()):
-            query = Query.get(query_string)
-            daily, _ = QueryDailyHits.objects.get_or_create(query=query, date=today)
-            QueryDailyHits.objects.filter(pk=daily.pk).update(hits=F("hits") + hits)
-            if zero:
-                ZeroResultQuery.record(query_string, hits)
+        queries = _rows(Query, "query_string", hits)
+        daily = {
+            row.query_id: row.pk
+            for row in _rows_for(QueryDailyHits, [QueryDailyHits(query_id=pk, date=today) for pk in queries.values()])
+        }
+        _add(QueryDailyHits, {daily[queries[text]]: number for text, number in hits.items()}, "hits")
+        zero_rows = _rows(ZeroResultQuery, "query_string", zero_hits)
+        _add(ZeroResultQuery, {zero_rows[text]: number for text, number in zero_hits.items()}, "hits")
+        if zero_rows:
+            ZeroResultQuery.objects.filter(pk__in=zero_rows.values()).update(last_searched_at=timezone.now())
+
+
+def _rows(model, field: str, values) -> dict[str, int]:
+    """Primary keys of the rows with these `field` values, created (empty) where missing."""
+    values = list(values)
+    if not values:
+        return {}
+    model.objects.bulk_create([model(**{field: value}) for value in values], ignore_conflicts=True)
+    return dict(model.objects.filter(**{f"{field}__in": values}).values_list(field, "pk"))
+
+
+def _rows_for(model, objects):
+    if not objects:
+        return []
+    model.objects.bulk_create(objects, ignore_conflicts=True)
+    return model.objects.filter(query_id__in=[o.query_id for o in objects], date=objects[0].date)
+
+
+def _add(model, increments: dict[int, int], field: str):
+    """Add each row's increment to `field`: one UPDATE per distinct increment."""
+    by_amount: dict[int, list[int]] = {}
+    for pk, number in increments.items():
+        by_amount.setdefault(number, []).append(pk)
+    for number, pks in by_amount.items():
+        model.objects.filter(pk__in=pks).update(**{field: F(field) + number})
 
 
 atexit.register(flush)
