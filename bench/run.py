@@ -384,6 +384,8 @@ def main():
         "GUNICORN_ACCESSLOG": "",
         # A worker recycled mid-run would start with empty per-process caches inside one scenario only.
         "GUNICORN_MAX_REQUESTS": "0",
+        # Background warming of popular searches would hide what a first search costs (reported below).
+        "SEARCH_WARM_POPULAR": "0",
     }
     content = prepare_content(env, args.pages)
     server_config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))

@@ -36,7 +36,7 @@ from api.content_version import content_version
 from api.visibility import public_path
 from api.visibility_cache import cached_public_pages, seconds_until_next_schedule
 
-from . import statistics
+from . import statistics, warming
 from .highlight import highlighter
 from .sections import Section, page_sections, page_text
 from .synonyms import as_search_query, normalise, query_words, term_groups
@@ -185,7 +185,11 @@ class SiteSearch:
         """
         if self.site is None or not visibility_cache.caching_allowed():
             return None
-        return generation_for(self.site, content_version()).searches
+        generation = generation_for(self.site, content_version())
+        if not generation.searches:
+            # The first search under this content version: get the popular ones ranked meanwhile.
+            warming.warm_after_change(self.site, generation.version)
+        return generation.searches
 
     def _search(self, query: str, limit: int, offset: int, model) -> Results:
         groups = term_groups(query, use_synonyms=self.use_synonyms)

@@ -164,6 +164,8 @@ WAGTAILSEARCH_BACKENDS = {
 
 # Search statistics are counted per process and written at most this often (search/statistics.py).
 SEARCH_STATISTICS_FLUSH_SECONDS = env_float("SEARCH_STATISTICS_FLUSH_SECONDS", 5)
+# After content changes, this many of the week's most popular searches are ranked again in the background.
+SEARCH_WARM_POPULAR = env_int("SEARCH_WARM_POPULAR", 20)
 
 GRAPHENE = {"SCHEMA": "api.schema.schema"}
 
