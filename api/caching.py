@@ -26,10 +26,10 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
-from .content_version import content_version, version_cache
+from .content_version import request_version, version_cache
 from .loaders import PublicContent
 from .process_memo import BoundedMemo
-from .visibility_cache import seconds_until_next_schedule
+from .visibility_cache import MIN_SECONDS, seconds_until_next_schedule
 
 RESPONSE_PREFIX = "api:response"
 
@@ -134,9 +134,11 @@ def _current(entry, version) -> bool:
     return isinstance(entry, tuple) and len(entry) == 4 and entry[0] == version and entry[3] > time.time()
 
 
-def _lookup(key: str) -> tuple[int, tuple | None]:
-    """(current content version, cached entry if it was stored under that version)."""
-    version = content_version()
+def _lookup(request, key: str) -> tuple[int | None, tuple | None]:
+    """(the request's content version, cached entry if it was stored under that version)."""
+    version = request_version(request)
+    if version is None:
+        return None, None
     entry = _local.get(key)
     if _current(entry, version):
         return version, entry
@@ -171,7 +173,7 @@ def answer_from_url(request) -> HttpResponse | None:
     key = _url_keys.get(_url_of(request))
     if key is None:
         return None
-    _, hit = _lookup(key)
+    _, hit = _lookup(request, key)
     return _hit_response(request, hit) if hit is not None else None
 
 
@@ -187,7 +189,7 @@ def respond(request, query: str | None, run) -> HttpResponse:
     key = response_key(request, query)
     version = None
     if key is not None:
-        version, hit = _lookup(key)
+        version, hit = _lookup(request, key)
         if hit is not None:
             _url_keys.set(_url_of(request), key)
             return _hit_response(request, hit)
@@ -196,12 +198,13 @@ def respond(request, query: str | None, run) -> HttpResponse:
     # Checked again after running: a resolver may mark the request uncacheable.
     if _cacheable_request(request, query) and _is_cacheable(response):
         etag = etag_for(response.content)
-        if key is not None:
+        site = PublicContent.for_request(request).site
+        timeout = min(_config("RESPONSE_CACHE_TIMEOUT"), seconds_until_next_schedule(site)) if site else 0
+        if key is not None and version is not None and timeout >= MIN_SECONDS:
             # Stored under the version read *before* running, so a publish during
             # the run leaves this entry already outdated rather than wrongly fresh.
             # Scheduled publishing sends no signal: never keep an answer past the next go-live or expiry.
-            site = PublicContent.for_request(request).site
-            timeout = min(_config("RESPONSE_CACHE_TIMEOUT"), seconds_until_next_schedule(site))
+            # An answer made with no site (an unknown host) is not kept either.
             entry = (version, response.content, etag, time.time() + timeout)
             version_cache().set(key, entry, timeout=timeout)
             _keep_locally(key, entry)

@@ -25,7 +25,7 @@ from collections import defaultdict
 
 from django.conf import settings
 
-from .visibility_cache import seconds_until_next_schedule
+from .visibility_cache import MIN_SECONDS, seconds_until_next_schedule
 
 
 class Generation:
@@ -69,7 +69,11 @@ def generation_for(site, version) -> Generation:
     with _lock:
         found = _generations.get(site.pk)
         if not _usable(found, version):
-            found = _generations[site.pk] = Generation(version, seconds_until_next_schedule(site))
+            lifetime = seconds_until_next_schedule(site)
+            if lifetime < MIN_SECONDS:
+                # A scheduled change is due: nothing read now may be shared past it.
+                return Generation()
+            found = _generations[site.pk] = Generation(version, lifetime)
         return found
 
 

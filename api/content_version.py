@@ -13,6 +13,7 @@ expiry send no signal; caches bound their lifetime by
 `api.visibility_cache.seconds_until_next_schedule` instead.
 """
 
+import threading
 import time
 
 from django.conf import settings
@@ -56,40 +57,60 @@ def version_cache():
     return caches[settings.API.get("RESPONSE_CACHE_ALIAS", "default")]
 
 
-# (version, monotonic time it was read) as last read by this process.
+# (version, monotonic time it was read) as last read by this process, and how many bumps it has seen.
 _lease: tuple[int | None, float] = (None, 0.0)
+_bumps = 0
+_lease_lock = threading.Lock()
 
 
-def content_version() -> int:
+def content_version() -> int | None:
     """The current version, read from the shared cache at most every `API["CONTENT_VERSION_TTL"]` seconds.
 
     Reading it costs a round trip to Redis on every request otherwise. A
     publish in this process is seen at once (`bump_content_version` drops the
     lease); one in another process within the TTL (0.25 s by default).
+
+    None when the shared cache cannot hold it (Redis down): then nothing may be
+    shared or kept, since no publish could be noticed.
     """
     global _lease
     version, read_at = _lease
     now = time.monotonic()
     if version is not None and now - read_at < settings.API["CONTENT_VERSION_TTL"]:
         return version
+    bumps = _bumps
     cache = version_cache()
     version = cache.get(VERSION_KEY)
     if version is None:
         # A clock-based start never reuses the numbers of a cache that was flushed.
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY) or 0
-    _lease = (version, now)
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            return None
+    with _lease_lock:
+        # A read that began before a bump in this process must not bring the older number back.
+        if bumps == _bumps and (_lease[0] is None or version >= _lease[0]):
+            _lease = (version, now)
     return version
 
 
+def request_version(request) -> int | None:
+    """The one version a request is answered under: its response cache entry and its data agree."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = content_version()
+    return request._content_version
+
+
 def bump_content_version(**kwargs):
-    global _lease
+    global _lease, _bumps
     cache = version_cache()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-    _lease = (None, 0.0)
+    with _lease_lock:
+        _bumps += 1
+        _lease = (None, 0.0)
 
 
 def content_changed(**kwargs):

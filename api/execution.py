@@ -49,12 +49,12 @@ def never_awaitable(value) -> bool:
 
 
 # (parent type, field name) -> (attribute, default, serialize, non-null) for plain attribute leaves, else None
-_plain_leaves: dict[tuple[int, str], tuple | None] = {}
+_plain_leaves: dict[tuple, tuple | None] = {}
 
 
 def _plain_leaf(parent_type, name: str):
     """How to read a leaf field whose resolver is graphene's default attribute (or key) lookup."""
-    key = (id(parent_type), name)
+    key = (parent_type, name)
     if key not in _plain_leaves:
         found = None
         field_def = parent_type.fields.get(name)
@@ -72,19 +72,21 @@ def _plain_leaf(parent_type, name: str):
 class SyncExecutionContext(ExecutionContext):
     def _plan(self, parent_type, fields) -> list:
         """(response name, field nodes, plain leaf or None) for each field of a collected selection."""
-        plans = self.shared_plans if self.shared_plans is not None else self.__dict__.setdefault("_plans", {})
+        # Only selections the document keeps (`shared_subfields`) have plans kept with it; any other
+        # (the root selection is collected afresh by every request) gets one for this request only.
+        shared = self.shared_plans is not None and id(fields) in self.shared_selections
+        plans = self.shared_plans if shared else self.__dict__.setdefault("_plans", {})
         # Middleware must see every field, so with it nothing takes the plain-leaf path.
         plain = self.middleware_manager is None
         key = (id(fields), plain)
         found = plans.get(key)
-        if found is None or found[0] is not fields:
+        if found is None:
             steps = [
                 (name, nodes, _plain_leaf(parent_type, nodes[0].name.value) if plain else None)
                 for name, nodes in fields.items()
             ]
-            # The selection itself is kept with its plan, so its id cannot be reused while the plan exists.
-            found = plans[key] = (fields, steps)
-        return found[1]
+            found = plans[key] = steps
+        return found
 
     def execute_fields(self, parent_type, source_value, path, fields):
         results = {}
@@ -197,6 +199,7 @@ class SyncExecutionContext(ExecutionContext):
     # a prepared document can keep it for every request (`for_document`).
     shared_subfields: dict | None = None
     shared_plans: dict | None = None
+    shared_selections: set = frozenset()
 
     def collect_subfields(self, return_type, field_nodes):
         shared = self.shared_subfields
@@ -206,6 +209,8 @@ class SyncExecutionContext(ExecutionContext):
         found = shared.get(key)
         if found is None:
             found = shared[key] = super().collect_subfields(return_type, field_nodes)
+            # Kept as long as the document's class, so its id names it for as long.
+            self.shared_selections.add(id(found))
         return found
 
 
@@ -218,4 +223,8 @@ def for_document(query: str) -> type[SyncExecutionContext]:
     """
     if "@" in query:
         return SyncExecutionContext
-    return type("DocumentExecutionContext", (SyncExecutionContext,), {"shared_subfields": {}, "shared_plans": {}})
+    return type(
+        "DocumentExecutionContext",
+        (SyncExecutionContext,),
+        {"shared_subfields": {}, "shared_plans": {}, "shared_selections": set()},
+    )

@@ -24,7 +24,7 @@ from content_models.models import ContactPerson
 
 from . import visibility_cache
 from .content_memo import generation_for
-from .content_version import content_version
+from .content_version import request_version
 from .images import RENDITION_FILTERS
 from .richtext import internal_link_ids, render_public_html
 from .visibility import public_documents, public_images, public_path, public_snippets
@@ -118,7 +118,7 @@ class PublicContent:
     @cached_property
     def version(self):
         """The content version this request is answered from; None inside a transaction, where nothing is shared."""
-        return content_version() if visibility_cache.caching_allowed() else None
+        return request_version(self.request) if visibility_cache.caching_allowed() else None
 
     @cached_property
     def site(self):

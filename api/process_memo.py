@@ -7,8 +7,8 @@ from collections import OrderedDict
 class BoundedMemo:
     """At most `size` entries; the least recently used goes first.
 
-    Reads take no lock (a dict read is atomic in CPython); writes do, so the
-    bound holds with many threads.
+    A lock guards every read and write: a hit moves its entry to the back, and
+    that must not interleave with another thread's eviction.
     """
 
     def __init__(self, size: int):
@@ -17,10 +17,12 @@ class BoundedMemo:
         self._lock = threading.Lock()
 
     def get(self, key, default=None):
-        return self._items.get(key, default)
-
-    def __contains__(self, key) -> bool:
-        return key in self._items
+        with self._lock:
+            try:
+                self._items.move_to_end(key)
+            except KeyError:
+                return default
+            return self._items[key]
 
     def __len__(self) -> int:
         return len(self._items)

@@ -23,6 +23,8 @@ from .process_memo import BoundedMemo
 from .visibility import public_pages, site_for_request
 
 MAX_SECONDS = 300
+# Shorter than this, keeping something is not worth it: compute it afresh.
+MIN_SECONDS = 0.5
 
 
 def _upcoming(queryset, now) -> list:
@@ -38,16 +40,28 @@ def caching_allowed() -> bool:
     return not connection.in_atomic_block
 
 
+def shared_version() -> int | None:
+    """The content version results may be shared under, or None when nothing may be shared.
+
+    Inside a transaction what is read may be uncommitted; without a working
+    shared cache no publish could be noticed.
+    """
+    return content_version() if caching_allowed() else None
+
+
 def hidden_page_ids(site) -> list[int]:
     """Ids of pages under the site's root that `public_pages(site)` leaves out."""
-    if not caching_allowed():
+    version = shared_version()
+    if version is None:
         return _compute_hidden(site, timezone.now())
-    key = f"api:hidden-pages:{site.pk}:{site.root_page_id}:{content_version()}"
+    key = f"api:hidden-pages:{site.pk}:{site.root_page_id}:{version}"
     hidden = cache.get(key)
     if hidden is None:
         now = timezone.now()
         hidden = _compute_hidden(site, now)
-        cache.set(key, hidden, seconds_until_next_schedule(site, now))
+        lifetime = seconds_until_next_schedule(site, now)
+        if lifetime >= MIN_SECONDS:
+            cache.set(key, hidden, lifetime)
     return hidden
 
 
@@ -84,6 +98,7 @@ def request_pages(site):
 
 
 _sites = BoundedMemo(64)
+_MISSING = object()
 
 
 def request_site(request, version) -> Site | None:
@@ -97,18 +112,20 @@ def request_site(request, version) -> Site | None:
     if version is None:
         return site_for_request(request)
     key = (request.get_host(), request.get_port(), version)
-    if key in _sites:
-        return _sites.get(key)
-    site = site_for_request(request)
-    _sites.set(key, site)
+    site = _sites.get(key, _MISSING)
+    if site is _MISSING:
+        site = site_for_request(request)
+        _sites.set(key, site)
     return site
 
 
-def seconds_until_next_schedule(site, now=None) -> int:
+def seconds_until_next_schedule(site, now=None) -> float:
     """Seconds until a scheduled go-live or expiry of a page (in the site) or contact person.
 
     Such changes send no signal, so anything cached from public content must
-    not be kept longer than this.
+    not be kept longer than this: exactly, not rounded up, or something made
+    just before the change would outlive it. Below `MIN_SECONDS` callers do not
+    cache at all.
     """
     from content_models.models import ContactPerson
 
@@ -118,4 +135,4 @@ def seconds_until_next_schedule(site, now=None) -> int:
         times += _upcoming(Page.objects.filter(path__startswith=site.root_page.path), now)
     if not times:
         return MAX_SECONDS
-    return max(1, min(MAX_SECONDS, int((min(times) - now).total_seconds())))
+    return max(0.0, min(MAX_SECONDS, (min(times) - now).total_seconds()))

@@ -32,9 +32,8 @@ from wagtail.search.models import IndexEntry
 
 from api import visibility_cache
 from api.content_memo import generation_for
-from api.content_version import content_version
 from api.visibility import public_path
-from api.visibility_cache import cached_public_pages, seconds_until_next_schedule
+from api.visibility_cache import MIN_SECONDS, cached_public_pages, seconds_until_next_schedule
 
 from . import statistics, warming
 from .highlight import highlighter
@@ -183,10 +182,11 @@ class SiteSearch:
 
         Popular searches repeat; a repeated one then costs no SQL or cache round trip.
         """
-        if self.site is None or not visibility_cache.caching_allowed():
+        version = visibility_cache.shared_version()
+        if self.site is None or version is None:
             return None
-        generation = generation_for(self.site, content_version())
-        if not generation.searches:
+        generation = generation_for(self.site, version)
+        if not generation.searches and generation.version is not None:
             # The first search under this content version: get the popular ones ranked meanwhile.
             warming.warm_after_change(self.site, generation.version)
         return generation.searches
@@ -232,16 +232,19 @@ class SiteSearch:
         contact person changes (content_version), RANKING_SECONDS pass, or the
         next scheduled go-live or expiry (see `_store`).
         """
-        if not visibility_cache.caching_allowed():
+        version = visibility_cache.shared_version()
+        if version is None:
             return None
-        parts = [self.site.pk if self.site else 0, content_version(), self.config, groups]
+        parts = [self.site.pk if self.site else 0, version, self.config, groups]
         parts += [model._meta.label if model else "", promoted_ids]
         return "search:ranking:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
     def _store(self, key: str, value, seconds: int):
         # Scheduled go-live and expiry change what is public without any signal,
         # so nothing computed from public content outlives the next one.
-        cache.set(key, value, min(seconds, seconds_until_next_schedule(self.site)))
+        lifetime = min(seconds, seconds_until_next_schedule(self.site))
+        if lifetime >= MIN_SECONDS:
+            cache.set(key, value, lifetime)
 
     def _ranking(self, pages, groups, model, key) -> "Ranking":
         """Hit counts per page type and the best-ranked page ids."""
@@ -341,9 +344,10 @@ class SiteSearch:
 
     def vocabulary(self) -> dict[str, int]:
         """Words on the public pages and in how many pages each occurs, for "did you mean"."""
-        if not visibility_cache.caching_allowed():
+        version = visibility_cache.shared_version()
+        if version is None:
             return self._count_words()
-        key = f"search:vocabulary:{self.site.pk if self.site else 0}:{content_version()}"
+        key = f"search:vocabulary:{self.site.pk if self.site else 0}:{version}"
         words = cache.get(key)
         if words is None:
             words = self._count_words()

@@ -3,10 +3,10 @@
 Editors see popular searches (Wagtail's "Search terms" report) and searches
 with no hits (ours). Writing those rows inside every search made each search
 wait for a write, and concurrent searches for the same words queue on the
-same row lock. So each process counts searches in memory and writes the
-counts in one transaction, on a thread of its own, at most every
-`SEARCH_STATISTICS_FLUSH_SECONDS` (5 s by default; 0 writes at once, on the
-request's thread), and once more when the process exits.
+same row lock. So each process counts searches in memory and writes them in
+one transaction, on a thread of its own, `SEARCH_STATISTICS_FLUSH_SECONDS`
+(5 s by default; 0 writes at once, on the request's thread) after the first
+count not yet written, and once more when the process exits.
 
 A write that fails puts its counts back, to be written with the next one; at
 most the last few seconds of counts of a process that is killed outright are
@@ -16,7 +16,6 @@ lost, never content.
 import atexit
 import logging
 import threading
-import time
 from collections import Counter
 
 from django.conf import settings
@@ -32,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 _pending: Counter[tuple[str, bool]] = Counter()
 _lock = threading.Lock()
-_last_write = time.monotonic()
+# The write scheduled for the counts not written yet, if any.
+_timer: threading.Timer | None = None
 
 
 def normalised(query: str) -> str:
@@ -42,26 +42,41 @@ def normalised(query: str) -> str:
 
 def record(query: str, total: int):
     """Count one search of `query` that found `total` pages."""
-    global _last_write
+    global _timer
     delay = settings.SEARCH_STATISTICS_FLUSH_SECONDS
     with _lock:
         _pending[(normalised(query), total == 0)] += 1
-        due = time.monotonic() - _last_write >= delay
-        if due:
-            _last_write = time.monotonic()
-    if due and delay <= 0:
+        if delay <= 0 or _timer is not None:
+            timer = None
+        else:
+            # Off the request's thread, `delay` seconds after the first count it will write.
+            timer = _timer = threading.Timer(delay, _flush_in_thread)
+            timer.daemon = True
+    if delay <= 0:
         flush()
-    elif due:
-        # Off the request's thread: a write of many counts must not delay the search that triggered it.
-        threading.Thread(target=_flush_in_thread, name="search-statistics", daemon=True).start()
+    elif timer is not None:
+        timer.start()
 
 
 def _flush_in_thread():
+    global _timer
+    with _lock:
+        _timer = None
     try:
         flush()
     finally:
         # This thread's own database connection.
         connections.close_all()
+
+
+def discard_unwritten():
+    """Forget the counts not written yet and their scheduled write (tests start from nothing)."""
+    global _timer
+    with _lock:
+        if _timer is not None:
+            _timer.cancel()
+        _timer = None
+        _pending.clear()
 
 
 def flush():

@@ -23,7 +23,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def unwritten_search_statistics_stay_in_their_test():
     yield
-    statistics._pending.clear()
+    statistics.discard_unwritten()
 
 
 @pytest.fixture

@@ -5,17 +5,20 @@ sharing is switched on as it is for real requests, to prove the invalidation.
 """
 
 import json
+import threading
 import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.dummy import DummyCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api import content_memo, visibility_cache
-from api.content_version import VERSION_KEY, content_version, version_cache
+from api import content_version as content_version_module
+from api.content_version import VERSION_KEY, bump_content_version, content_version, version_cache
 from api.preview import create_token
 from api.queries import PAGE_BY_ID, PAGE_BY_PATH
 from content_models.models import ContactPerson, ThemePage
@@ -166,3 +169,53 @@ def test_a_repeated_search_runs_no_sql_and_follows_publishing(shared, client, se
     page.save_revision().publish()
     titles = [hit["title"] for hit in post(client, search, {"q": "bredbånd"})["siteSearch"]["results"]]
     assert "Digital infrastruktur" in titles
+
+
+def test_without_a_working_shared_cache_nothing_is_kept(shared, client, monkeypatch):
+    # Redis down (django-redis ignores its errors): nothing can be read back, so no publish could be seen.
+    dummy = DummyCache("dummy", {})
+    monkeypatch.setattr(content_version_module, "version_cache", lambda: dummy)
+    monkeypatch.setattr(visibility_cache, "cache", dummy)
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur"
+    ThemePage.objects.get(slug="infrastruktur").unpublish()
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is None
+
+
+def test_nothing_made_just_before_a_scheduled_expiry_outlives_it(shared, client):
+    page = ThemePage.objects.get(slug="infrastruktur")
+    ThemePage.objects.filter(pk=page.pk).update(expire_at=timezone.now() + timedelta(seconds=0.6))
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is not None
+    time.sleep(0.8)
+    # Another process starts its generation now, from whatever the shared cache still holds.
+    content_memo.clear()
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is None
+
+
+def test_a_read_from_before_a_publish_never_brings_the_old_version_back(settings, monkeypatch):
+    settings.API = {**settings.API, "CONTENT_VERSION_TTL": 30}
+    real = version_cache()
+    real.set(VERSION_KEY, 100, timeout=None)
+    read, go = threading.Event(), threading.Event()
+
+    class SlowCache:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def get(self, key, default=None):
+            value = real.get(key, default)
+            if threading.current_thread().name == "slow-reader":
+                read.set()
+                go.wait()
+            return value
+
+    monkeypatch.setattr(content_version_module, "version_cache", lambda: SlowCache())
+    bump_content_version()  # no lease to begin with
+    real.set(VERSION_KEY, 100, timeout=None)
+    reader = threading.Thread(target=content_version, name="slow-reader")
+    reader.start()
+    read.wait()
+    bump_content_version()  # a publish in this process while that read is in flight
+    assert content_version() == 101
+    go.set()
+    reader.join()
+    assert content_version() == 101

@@ -82,3 +82,13 @@ def test_field_collection_is_shared_between_requests_only_without_directives(dem
     assert gql(plain)["data"]["page"] == {"title": "Infrastruktur", "slug": "infrastruktur"}
     assert prepare(schema.graphql_schema, plain).context_class.shared_subfields
     assert gql(plain)["data"]["page"] == {"title": "Infrastruktur", "slug": "infrastruktur"}
+
+
+def test_plans_kept_with_a_document_do_not_grow_with_requests(demo, gql):
+    query = 'query { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title children { title } } }'
+    context_class = prepare(schema.graphql_schema, query).context_class
+    gql(query)
+    kept = len(context_class.shared_plans)
+    for _ in range(20):
+        gql(query)
+    assert len(context_class.shared_plans) == kept

@@ -80,3 +80,17 @@ def test_cached_search_answers_do_not_outlive_a_scheduled_expiry(cached):
     assert [hit.title for hit in engine.SiteSearch(cached).search("dagligvarebutikker").hits] == ["Infrastruktur"]
     time.sleep(2.2)
     assert engine.SiteSearch(cached).search("dagligvarebutikker").hits == []
+
+
+def test_the_site_lookup_survives_another_thread_evicting_it(rf, demo, monkeypatch):
+    request = rf.get("/graphql/", HTTP_HOST="localhost")
+    assert visibility_cache.request_site(request, 1) is not None
+    memo = visibility_cache._sites
+    real_get = memo.get
+
+    def get_after_eviction(key, default=None):
+        memo.clear()  # what many other hosts or ports arriving at once do to the oldest entry
+        return real_get(key, default)
+
+    monkeypatch.setattr(memo, "get", get_after_eviction)
+    assert visibility_cache.request_site(request, 1) is not None
