@@ -199,7 +199,24 @@ def server_cpu_seconds(master_pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def wait_until_idle(server_pid: int, *, longest: float = 5.0):
+    """Until the workers have finished what the previous scenario left queued.
+
+    wrk's connections are accepted by whichever worker is free at that moment:
+    started while one worker still drains the last scenario's backlog, a run
+    gets all its connections on the other worker and half the machine.
+    """
+    deadline = time.monotonic() + longest
+    while time.monotonic() < deadline:
+        before = server_cpu_seconds(server_pid)
+        time.sleep(0.25)
+        if server_cpu_seconds(server_pid) - before < 0.02:
+            return
+
+
 def run_wrk(wrk, url, script_path, *, seconds, threads, connections, method="GET", body_file=None, server_pid=None):
+    if server_pid:
+        wait_until_idle(server_pid)
     cpu_before = server_cpu_seconds(server_pid) if server_pid else None
     env = {**os.environ, "BENCH_METHOD": method}
     if body_file:
