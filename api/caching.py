@@ -106,7 +106,8 @@ def _public_headers(response, etag: str):
 @lru_cache(maxsize=8)
 def _cache_control(max_age: int, stale_while_revalidate: int) -> str:
     response = HttpResponse()
-    patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=stale_while_revalidate)
+    extra = {"stale_while_revalidate": stale_while_revalidate} if stale_while_revalidate else {}
+    patch_cache_control(response, public=True, max_age=max_age, **extra)
     return response["Cache-Control"]
 
 
@@ -188,24 +189,28 @@ def respond(request, query: str | None, run) -> HttpResponse:
     """Answer from the cache when possible; otherwise `run()` and cache what may be cached."""
     key = response_key(request, query)
     version = None
+    deadline = 0.0
     if key is not None:
         version, hit = _lookup(request, key)
         if hit is not None:
             _url_keys.set(_url_of(request), key)
             return _hit_response(request, hit)
+        site = PublicContent.for_request(request).site
+        if version is not None and site is not None:
+            # Before the answer is made: a go-live or expiry while it runs must end its entry.
+            # An answer made with no site (an unknown host) is not kept.
+            deadline = time.time() + min(_config("RESPONSE_CACHE_TIMEOUT"), seconds_until_next_schedule(site))
 
     response = run()
     # Checked again after running: a resolver may mark the request uncacheable.
     if _cacheable_request(request, query) and _is_cacheable(response):
         etag = etag_for(response.content)
-        site = PublicContent.for_request(request).site
-        timeout = min(_config("RESPONSE_CACHE_TIMEOUT"), seconds_until_next_schedule(site)) if site else 0
-        if key is not None and version is not None and timeout >= MIN_SECONDS:
+        timeout = deadline - time.time()
+        if key is not None and timeout >= MIN_SECONDS:
             # Stored under the version read *before* running, so a publish during
             # the run leaves this entry already outdated rather than wrongly fresh.
             # Scheduled publishing sends no signal: never keep an answer past the next go-live or expiry.
-            # An answer made with no site (an unknown host) is not kept either.
-            entry = (version, response.content, etag, time.time() + timeout)
+            entry = (version, response.content, etag, deadline)
             version_cache().set(key, entry, timeout=timeout)
             _keep_locally(key, entry)
             _url_keys.set(_url_of(request), key)

@@ -61,6 +61,11 @@ def version_cache():
 _lease: tuple[int | None, float] = (None, 0.0)
 _bumps = 0
 _lease_lock = threading.Lock()
+# A bump the shared cache did not take (it was unreachable), to be made once it answers again.
+_bump_owed = False
+# After a failed read, the shared cache is not asked again before this (monotonic) time.
+_unreachable_until = 0.0
+UNREACHABLE_BACKOFF = 1.0
 
 
 def content_version() -> int | None:
@@ -73,12 +78,17 @@ def content_version() -> int | None:
     None when the shared cache cannot hold it (Redis down): then nothing may be
     shared or kept, since no publish could be noticed.
     """
-    global _lease
+    global _lease, _bump_owed, _unreachable_until
     version, read_at = _lease
     now = time.monotonic()
     if version is not None and now - read_at < settings.API["CONTENT_VERSION_TTL"]:
         return version
+    if now < _unreachable_until:
+        return None
     bumps = _bumps
+    if _bump_owed and _bump_shared():
+        # The publish made while the cache was unreachable: everything kept before it is outdated now.
+        _bump_owed = False
     cache = version_cache()
     version = cache.get(VERSION_KEY)
     if version is None:
@@ -86,6 +96,7 @@ def content_version() -> int | None:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
         if version is None:
+            _unreachable_until = now + UNREACHABLE_BACKOFF
             return None
     with _lease_lock:
         # A read that began before a bump in this process must not bring the older number back.
@@ -101,13 +112,19 @@ def request_version(request) -> int | None:
     return request._content_version
 
 
-def bump_content_version(**kwargs):
-    global _lease, _bumps
+def _bump_shared() -> bool:
     cache = version_cache()
     try:
-        cache.incr(VERSION_KEY)
+        # django-redis answers None instead of raising when Redis is unreachable (IGNORE_EXCEPTIONS).
+        return cache.incr(VERSION_KEY) is not None
     except ValueError:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        return bool(cache.add(VERSION_KEY, time.time_ns(), timeout=None))
+
+
+def bump_content_version(**kwargs):
+    global _lease, _bumps, _bump_owed
+    if not _bump_shared():
+        _bump_owed = True
     with _lease_lock:
         _bumps += 1
         _lease = (None, 0.0)

@@ -208,9 +208,12 @@ class SyncExecutionContext(ExecutionContext):
         key = (return_type, *map(id, field_nodes))
         found = shared.get(key)
         if found is None:
-            found = shared[key] = super().collect_subfields(return_type, field_nodes)
-            # Kept as long as the document's class, so its id names it for as long.
-            self.shared_selections.add(id(found))
+            collected = super().collect_subfields(return_type, field_nodes)
+            found = shared.setdefault(key, collected)
+            if found is collected:
+                # Kept as long as the document's class, so its id names it for as long. (A selection
+                # collected by a concurrent first request loses `setdefault`, is freed, and is never named.)
+                self.shared_selections.add(id(found))
         return found
 
 

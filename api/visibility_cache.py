@@ -59,7 +59,8 @@ def hidden_page_ids(site) -> list[int]:
     if hidden is None:
         now = timezone.now()
         hidden = _compute_hidden(site, now)
-        lifetime = seconds_until_next_schedule(site, now)
+        # Counted from `now`, when the rule was applied, not from when it finished.
+        lifetime = seconds_until_next_schedule(site, now) - (timezone.now() - now).total_seconds()
         if lifetime >= MIN_SECONDS:
             cache.set(key, hidden, lifetime)
     return hidden

@@ -16,6 +16,7 @@ import difflib
 import hashlib
 import json
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -158,7 +159,9 @@ class SiteSearch:
         check_window(limit, offset)
         model = page_model_for(page_type) if page_type else None
 
-        memo = self._memo()
+        # Read once, before any data: what is computed below is at least as new as this version.
+        version = visibility_cache.shared_version()
+        memo = self._memo(version)
         key = (
             query,
             limit,
@@ -170,19 +173,18 @@ class SiteSearch:
         )
         results = memo.get(key) if memo is not None else None
         if results is None:
-            results = self._search(query, limit, offset, model)
+            results = self._search(query, limit, offset, model, version)
             if memo is not None:
                 memo[key] = results
         if record and offset == 0:
             statistics.record(query, results.total_count)
         return results
 
-    def _memo(self) -> dict | None:
-        """This process's answers for the current content version (`api.content_memo`), if they may be kept.
+    def _memo(self, version) -> dict | None:
+        """This process's answers for the content version (`api.content_memo`), if they may be kept.
 
         Popular searches repeat; a repeated one then costs no SQL or cache round trip.
         """
-        version = visibility_cache.shared_version()
         if self.site is None or version is None:
             return None
         generation = generation_for(self.site, version)
@@ -191,14 +193,16 @@ class SiteSearch:
             warming.warm_after_change(self.site, generation.version)
         return generation.searches
 
-    def _search(self, query: str, limit: int, offset: int, model) -> Results:
+    def _search(self, query: str, limit: int, offset: int, model, version) -> Results:
+        # Also before any data: a go-live or expiry during the search must end what it stores.
+        deadline = self._deadline() if version is not None else 0.0
         groups = term_groups(query, use_synonyms=self.use_synonyms)
         pages = self.visible_pages()
         promoted = self._promoted(query, pages, model)
         organic_pages = pages.exclude(pk__in=[page.pk for page in promoted]) if promoted else pages
 
-        key = self._cache_key(groups, model, [page.pk for page in promoted])
-        ranking = self._ranking(organic_pages, groups, model, key)
+        key = self._cache_key(version, groups, model, [page.pk for page in promoted])
+        ranking = self._ranking(organic_pages, groups, model, key, deadline)
         by_type = Counter({apps.get_model(label): count for label, count in ranking.by_type.items()})
         for page in promoted:
             by_type[type(page)] += 1
@@ -219,11 +223,11 @@ class SiteSearch:
                 chosen += self._organic_window(ranking, organic_pages, groups, model, organic_start, organic_stop)
             hits = self._hits(chosen, groups, ranking.match_all)
             if window_key:
-                self._store(window_key, hits, RANKING_SECONDS)
+                self._store(window_key, hits, RANKING_SECONDS, deadline)
         suggestion = self._suggestion(query) if total == 0 else None
         return Results(query=query, total_count=total, hits=hits, facets=facets, suggestion=suggestion)
 
-    def _cache_key(self, groups, model, promoted_ids) -> str | None:
+    def _cache_key(self, version, groups, model, promoted_ids) -> str | None:
         """Key for everything that can change a search's answer; None when it must not be cached.
 
         Ranking every match and working out sections and excerpts are the
@@ -232,21 +236,26 @@ class SiteSearch:
         contact person changes (content_version), RANKING_SECONDS pass, or the
         next scheduled go-live or expiry (see `_store`).
         """
-        version = visibility_cache.shared_version()
         if version is None:
             return None
         parts = [self.site.pk if self.site else 0, version, self.config, groups]
         parts += [model._meta.label if model else "", promoted_ids]
         return "search:ranking:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
-    def _store(self, key: str, value, seconds: int):
-        # Scheduled go-live and expiry change what is public without any signal,
-        # so nothing computed from public content outlives the next one.
-        lifetime = min(seconds, seconds_until_next_schedule(self.site))
+    def _deadline(self) -> float:
+        """When what is computed from now on stops being true: the next scheduled go-live or expiry.
+
+        Those change what is public without any signal.
+        """
+        return time.time() + seconds_until_next_schedule(self.site)
+
+    @staticmethod
+    def _store(key: str, value, seconds: int, deadline: float):
+        lifetime = min(seconds, deadline - time.time())
         if lifetime >= MIN_SECONDS:
             cache.set(key, value, lifetime)
 
-    def _ranking(self, pages, groups, model, key) -> "Ranking":
+    def _ranking(self, pages, groups, model, key, deadline: float) -> "Ranking":
         """Hit counts per page type and the best-ranked page ids."""
         cached = cache.get(key) if key else None
         if cached is not None:
@@ -265,7 +274,7 @@ class SiteSearch:
             top = [(page.pk, page._score) for page in results[:RANKED_DEPTH]]
         ranking = Ranking(match_all, {m._meta.label: n for m, n in by_type.items()}, count, top)
         if key:
-            self._store(key, ranking, RANKING_SECONDS)
+            self._store(key, ranking, RANKING_SECONDS, deadline)
         return ranking
 
     def _organic_window(self, ranking, pages, groups, model, start, stop):
@@ -350,8 +359,9 @@ class SiteSearch:
         key = f"search:vocabulary:{self.site.pk if self.site else 0}:{version}"
         words = cache.get(key)
         if words is None:
+            deadline = self._deadline()
             words = self._count_words()
-            self._store(key, words, VOCABULARY_SECONDS)
+            self._store(key, words, VOCABULARY_SECONDS, deadline)
         return words
 
     def _count_words(self) -> dict[str, int]:

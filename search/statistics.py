@@ -42,20 +42,24 @@ def normalised(query: str) -> str:
 
 def record(query: str, total: int):
     """Count one search of `query` that found `total` pages."""
-    global _timer
     delay = settings.SEARCH_STATISTICS_FLUSH_SECONDS
     with _lock:
         _pending[(normalised(query), total == 0)] += 1
-        if delay <= 0 or _timer is not None:
-            timer = None
-        else:
-            # Off the request's thread, `delay` seconds after the first count it will write.
-            timer = _timer = threading.Timer(delay, _flush_in_thread)
-            timer.daemon = True
     if delay <= 0:
         flush()
-    elif timer is not None:
-        timer.start()
+    else:
+        _schedule(delay)
+
+
+def _schedule(delay: float):
+    """A write on a thread of its own, `delay` seconds after the first count it will write."""
+    global _timer
+    with _lock:
+        if _timer is not None:
+            return
+        timer = _timer = threading.Timer(delay, _flush_in_thread)
+        timer.daemon = True
+    timer.start()
 
 
 def _flush_in_thread():
@@ -92,6 +96,8 @@ def flush():
         logger.exception("Could not write search statistics; keeping them for the next write")
         with _lock:
             _pending.update(counts)
+        if settings.SEARCH_STATISTICS_FLUSH_SECONDS > 0:
+            _schedule(settings.SEARCH_STATISTICS_FLUSH_SECONDS)
 
 
 def _write(counts: dict[tuple[str, bool], int]):

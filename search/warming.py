@@ -27,13 +27,29 @@ def popular_queries(limit: int, days: int = 7) -> list[str]:
     return list(Query.get_most_popular(date_since=since).values_list("query_string", flat=True)[:limit])
 
 
+# Sites this process is warming now: one thread per site, however fast versions change.
+_busy: set[int] = set()
+_busy_lock = threading.Lock()
+
+
 def warm_after_change(site, version):
-    """Start warming for this content version, unless some process already has."""
+    """Start warming for this content version, unless some process already has or this one is busy."""
     limit = settings.SEARCH_WARM_POPULAR
     if limit <= 0 or site is None:
         return
+    with _busy_lock:
+        if site.pk in _busy:
+            return
+        _busy.add(site.pk)
     if cache.add(f"search:warming:{site.pk}:{version}", True, timeout=3600):
         threading.Thread(target=_warm_in_thread, args=(site, limit), name="search-warming", daemon=True).start()
+    else:
+        _done(site)
+
+
+def _done(site):
+    with _busy_lock:
+        _busy.discard(site.pk)
 
 
 def warm(site, limit: int) -> int:
@@ -56,5 +72,6 @@ def _warm_in_thread(site, limit: int):
     except Exception:
         logger.exception("Warming popular searches failed; they will be ranked when searched")
     finally:
+        _done(site)
         # This thread's own database connection.
         connections.close_all()

@@ -174,6 +174,9 @@ def test_a_repeated_search_runs_no_sql_and_follows_publishing(shared, client, se
 def test_without_a_working_shared_cache_nothing_is_kept(shared, client, monkeypatch):
     # Redis down (django-redis ignores its errors): nothing can be read back, so no publish could be seen.
     dummy = DummyCache("dummy", {})
+    # Restored after the test, with the cache: what this process learns of the outage.
+    monkeypatch.setattr(content_version_module, "_unreachable_until", 0.0)
+    monkeypatch.setattr(content_version_module, "_bump_owed", False)
     monkeypatch.setattr(content_version_module, "version_cache", lambda: dummy)
     monkeypatch.setattr(visibility_cache, "cache", dummy)
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur"
@@ -205,7 +208,7 @@ def test_a_read_from_before_a_publish_never_brings_the_old_version_back(settings
             value = real.get(key, default)
             if threading.current_thread().name == "slow-reader":
                 read.set()
-                go.wait()
+                go.wait(timeout=5)
             return value
 
     monkeypatch.setattr(content_version_module, "version_cache", lambda: SlowCache())
@@ -213,7 +216,7 @@ def test_a_read_from_before_a_publish_never_brings_the_old_version_back(settings
     real.set(VERSION_KEY, 100, timeout=None)
     reader = threading.Thread(target=content_version, name="slow-reader")
     reader.start()
-    read.wait()
+    assert read.wait(timeout=5)
     bump_content_version()  # a publish in this process while that read is in flight
     assert content_version() == 101
     go.set()

@@ -188,7 +188,8 @@ API = {
     "RESPONSE_CACHE_ALIAS": "default",
     # Browser/CDN freshness of GET answers; ETag revalidation (304) makes a short max-age cheap.
     "CACHE_MAX_AGE": env_int("GRAPHQL_CACHE_MAX_AGE", 1),
-    "CACHE_STALE_WHILE_REVALIDATE": env_int("GRAPHQL_CACHE_STALE_WHILE_REVALIDATE", 30),
+    # Off by default: a shared cache could otherwise go on serving an unpublished page that long.
+    "CACHE_STALE_WHILE_REVALIDATE": env_int("GRAPHQL_CACHE_STALE_WHILE_REVALIDATE", 0),
     # How long a process trusts the content version it read (api/content_version.py): the bound on how
     # long another process's publish can take to show. Publishes in the same process show at once.
     "CONTENT_VERSION_TTL": env_float("GRAPHQL_CONTENT_VERSION_TTL", 0.25),
