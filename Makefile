@@ -34,11 +34,12 @@ run: demo
 # The whole suite twice: SQLite (zero setup), then PostgreSQL (production database).
 test: test-sqlite test-postgres
 
+# The test settings whatever the shell exports (a DJANGO_SETTINGS_MODULE there would otherwise win).
 test-sqlite: setup
-	DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
 
 test-postgres: setup
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
