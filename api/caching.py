@@ -29,7 +29,7 @@ from django.utils.cache import patch_cache_control
 from .content_version import request_version, version_cache
 from .loaders import PublicContent
 from .process_memo import BoundedMemo
-from .visibility_cache import MIN_SECONDS, seconds_until_next_schedule
+from .visibility_cache import MIN_SECONDS
 
 RESPONSE_PREFIX = "api:response"
 
@@ -195,11 +195,11 @@ def respond(request, query: str | None, run) -> HttpResponse:
         if hit is not None:
             _url_keys.set(_url_of(request), key)
             return _hit_response(request, hit)
-        site = PublicContent.for_request(request).site
-        if version is not None and site is not None:
+        content = PublicContent.for_request(request)
+        if version is not None and content.site is not None:
             # Before the answer is made: a go-live or expiry while it runs must end its entry.
             # An answer made with no site (an unknown host) is not kept.
-            deadline = time.time() + min(_config("RESPONSE_CACHE_TIMEOUT"), seconds_until_next_schedule(site))
+            deadline = min(time.time() + _config("RESPONSE_CACHE_TIMEOUT"), content.deadline())
 
     response = run()
     # Checked again after running: a resolver may mark the request uncacheable.

@@ -32,6 +32,8 @@ class Generation:
     def __init__(self, version=None, lifetime: float = 0.0):
         self.version = version
         self.expires = _clock() + lifetime
+        # The same moment on the wall clock, for caches outside the process (`deadline_for`).
+        self.deadline = time.time() + lifetime
         # path -> public page or None (hidden or absent)
         self.pages_by_path: dict[str, object] = {}
         # parent path -> public children in menu order
@@ -75,6 +77,18 @@ def generation_for(site, version) -> Generation:
                 return Generation()
             found = _generations[site.pk] = Generation(version, lifetime)
         return found
+
+
+def deadline_for(site, version) -> float:
+    """Until when (wall clock) what is read from public content now stays true: the next scheduled change.
+
+    A shared generation worked that out when it began, before any of its data
+    was read; otherwise it is worked out now.
+    """
+    generation = generation_for(site, version)
+    if generation.version is not None:
+        return generation.deadline
+    return time.time() + seconds_until_next_schedule(site)
 
 
 def _usable(generation: Generation | None, version) -> bool:

@@ -23,8 +23,7 @@ from wagtail.models import Page, get_page_models
 from content_models.models import ContactPerson
 
 from . import visibility_cache
-from .content_memo import generation_for
-from .content_version import request_version
+from .content_memo import deadline_for, generation_for
 from .images import RENDITION_FILTERS
 from .richtext import internal_link_ids, render_public_html
 from .visibility import public_documents, public_images, public_path, public_snippets
@@ -118,7 +117,7 @@ class PublicContent:
     @cached_property
     def version(self):
         """The content version this request is answered from; None inside a transaction, where nothing is shared."""
-        return request_version(self.request) if visibility_cache.caching_allowed() else None
+        return visibility_cache.shared_version(self.request)
 
     @cached_property
     def site(self):
@@ -133,6 +132,10 @@ class PublicContent:
     @cached_property
     def shared(self):
         return generation_for(self.site, self.version)
+
+    def deadline(self) -> float:
+        """Until when (wall clock) what this request reads stays true (see `api.content_memo.deadline_for`)."""
+        return deadline_for(self.site, self.version)
 
     @cached_property
     def _public_pages(self):

@@ -18,7 +18,7 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from .content_version import content_version
+from .content_version import content_version, request_version
 from .process_memo import BoundedMemo
 from .visibility import public_pages, site_for_request
 
@@ -40,13 +40,15 @@ def caching_allowed() -> bool:
     return not connection.in_atomic_block
 
 
-def shared_version() -> int | None:
+def shared_version(request=None) -> int | None:
     """The content version results may be shared under, or None when nothing may be shared.
 
     Inside a transaction what is read may be uncommitted; without a working
-    shared cache no publish could be noticed.
+    shared cache no publish could be noticed. With a request, its one version.
     """
-    return content_version() if caching_allowed() else None
+    if not caching_allowed():
+        return None
+    return request_version(request) if request is not None else content_version()
 
 
 def hidden_page_ids(site) -> list[int]:

@@ -32,9 +32,9 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
 from api import visibility_cache
-from api.content_memo import generation_for
+from api.content_memo import deadline_for, generation_for
 from api.visibility import public_path
-from api.visibility_cache import MIN_SECONDS, cached_public_pages, seconds_until_next_schedule
+from api.visibility_cache import MIN_SECONDS, cached_public_pages
 
 from . import statistics, warming
 from .highlight import highlighter
@@ -195,7 +195,7 @@ class SiteSearch:
 
     def _search(self, query: str, limit: int, offset: int, model, version) -> Results:
         # Also before any data: a go-live or expiry during the search must end what it stores.
-        deadline = self._deadline() if version is not None else 0.0
+        deadline = deadline_for(self.site, version) if version is not None else 0.0
         groups = term_groups(query, use_synonyms=self.use_synonyms)
         pages = self.visible_pages()
         promoted = self._promoted(query, pages, model)
@@ -241,13 +241,6 @@ class SiteSearch:
         parts = [self.site.pk if self.site else 0, version, self.config, groups]
         parts += [model._meta.label if model else "", promoted_ids]
         return "search:ranking:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
-
-    def _deadline(self) -> float:
-        """When what is computed from now on stops being true: the next scheduled go-live or expiry.
-
-        Those change what is public without any signal.
-        """
-        return time.time() + seconds_until_next_schedule(self.site)
 
     @staticmethod
     def _store(key: str, value, seconds: int, deadline: float):
@@ -359,7 +352,7 @@ class SiteSearch:
         key = f"search:vocabulary:{self.site.pk if self.site else 0}:{version}"
         words = cache.get(key)
         if words is None:
-            deadline = self._deadline()
+            deadline = deadline_for(self.site, version)
             words = self._count_words()
             self._store(key, words, VOCABULARY_SECONDS, deadline)
         return words

@@ -113,10 +113,7 @@ def _write(counts: dict[tuple[str, bool], int]):
             zero_hits[normalised(query_string)] += number
     with transaction.atomic():
         queries = _rows(Query, "query_string", hits)
-        daily = {
-            row.query_id: row.pk
-            for row in _rows_for(QueryDailyHits, [QueryDailyHits(query_id=pk, date=today) for pk in queries.values()])
-        }
+        daily = _rows(QueryDailyHits, "query_id", queries.values(), date=today)
         _add(QueryDailyHits, {daily[queries[text]]: number for text, number in hits.items()}, "hits")
         zero_rows = _rows(ZeroResultQuery, "query_string", zero_hits)
         _add(ZeroResultQuery, {zero_rows[text]: number for text, number in zero_hits.items()}, "hits")
@@ -124,20 +121,13 @@ def _write(counts: dict[tuple[str, bool], int]):
             ZeroResultQuery.objects.filter(pk__in=zero_rows.values()).update(last_searched_at=timezone.now())
 
 
-def _rows(model, field: str, values) -> dict[str, int]:
-    """Primary keys of the rows with these `field` values, created (empty) where missing."""
+def _rows(model, field: str, values, **fixed) -> dict:
+    """`field` value -> primary key of the rows with these values (and `fixed`), created (empty) where missing."""
     values = list(values)
     if not values:
         return {}
-    model.objects.bulk_create([model(**{field: value}) for value in values], ignore_conflicts=True)
-    return dict(model.objects.filter(**{f"{field}__in": values}).values_list(field, "pk"))
-
-
-def _rows_for(model, objects):
-    if not objects:
-        return []
-    model.objects.bulk_create(objects, ignore_conflicts=True)
-    return model.objects.filter(query_id__in=[o.query_id for o in objects], date=objects[0].date)
+    model.objects.bulk_create([model(**{field: value}, **fixed) for value in values], ignore_conflicts=True)
+    return dict(model.objects.filter(**{f"{field}__in": values}, **fixed).values_list(field, "pk"))
 
 
 def _add(model, increments: dict[int, int], field: str):

@@ -1,8 +1,10 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
+from api import caching, content_memo, persisted, visibility_cache
 from content_models.demo_content.loader import DemoContentLoader
 from search import statistics
 
@@ -24,6 +26,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def unwritten_search_statistics_stay_in_their_test():
     yield
     statistics.discard_unwritten()
+
+
+@pytest.fixture
+def empty_caches():
+    """Every cache of public content empty, before and after: the shared cache and each process's memos."""
+
+    def empty():
+        cache.clear()
+        caching.clear_local()
+        persisted.clear_local()
+        content_memo.clear()
+
+    empty()
+    yield
+    empty()
+
+
+@pytest.fixture
+def shared_caching(monkeypatch, demo, empty_caches):
+    """Sharing switched on as for real requests; tests run in transactions, where nothing is shared."""
+    monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import graphene
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from graphql import execute, parse
 from graphql.execution import ExecutionContext
@@ -27,15 +26,7 @@ from search import engine, statistics, warming
 PAGE = 'query { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
 
 
-@pytest.fixture(autouse=True)
-def empty_caches():
-    cache.clear()
-    caching.clear_local()
-    content_memo.clear()
-    yield
-    cache.clear()
-    caching.clear_local()
-    content_memo.clear()
+pytestmark = pytest.mark.usefixtures("empty_caches")
 
 
 def title(client):

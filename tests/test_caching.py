@@ -3,25 +3,17 @@
 import json
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
-from api import caching
 from content_models.models import ContactPerson, ThemePage, TopicPage
 
 PAGE = 'query { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
 CONTACTS = "query { contactPeople { name } }"
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    caching.clear_local()
-    yield
-    cache.clear()
-    caching.clear_local()
+pytestmark = pytest.mark.usefixtures("empty_caches")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,15 +25,6 @@ from content_models.models import ContactPerson, ThemePage
 pytestmark = pytest.mark.django_db
 
 INFRASTRUCTURE = "/attraktive-samfunn/infrastruktur/"
-
-
-@pytest.fixture
-def shared(monkeypatch, demo):
-    cache.clear()
-    content_memo.clear()
-    monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
-    yield
-    content_memo.clear()
 
 
 def post(client, query, variables):
@@ -53,7 +43,7 @@ def queries_for(client, query, variables) -> tuple[int, dict]:
     return len(captured.captured_queries), data
 
 
-def test_a_repeated_uncached_post_runs_no_sql_and_answers_the_same(shared, client):
+def test_a_repeated_uncached_post_runs_no_sql_and_answers_the_same(shared_caching, client):
     page = ThemePage.objects.get(slug="infrastruktur")
     first_count, first = queries_for(client, PAGE_BY_ID, {"id": str(page.pk)})
     second_count, second = queries_for(client, PAGE_BY_ID, {"id": str(page.pk)})
@@ -66,7 +56,7 @@ def test_a_repeated_uncached_post_runs_no_sql_and_answers_the_same(shared, clien
     assert by_path_count <= 1
 
 
-def test_publish_is_seen_by_the_next_request(shared, client):
+def test_publish_is_seen_by_the_next_request(shared_caching, client):
     page = ThemePage.objects.get(slug="infrastruktur")
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur"
     page.title = "Infrastruktur og samferdsel"
@@ -76,7 +66,7 @@ def test_publish_is_seen_by_the_next_request(shared, client):
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is None
 
 
-def test_breadcrumbs_and_contacts_follow_their_own_changes(shared, client):
+def test_breadcrumbs_and_contacts_follow_their_own_changes(shared_caching, client):
     page = ThemePage.objects.get(slug="infrastruktur")
     data = post(client, PAGE_BY_ID, {"id": str(page.pk)})["page"]
     assert data["breadcrumbs"][-1]["title"] == "Attraktive samfunn"
@@ -94,7 +84,7 @@ def test_breadcrumbs_and_contacts_follow_their_own_changes(shared, client):
     assert "Kjetil Helstad" not in people
 
 
-def test_a_previewed_draft_never_reaches_other_requests(shared, client):
+def test_a_previewed_draft_never_reaches_other_requests(shared_caching, client):
     page = ThemePage.objects.get(slug="infrastruktur")
     child = ThemePage(title="Underside", slug="underside", intro="", body=[])
     page.add_child(instance=child)
@@ -108,7 +98,7 @@ def test_a_previewed_draft_never_reaches_other_requests(shared, client):
     assert crumbs["page"]["breadcrumbs"][-1]["title"] == "Infrastruktur"
 
 
-def test_a_generation_ends_at_the_next_scheduled_expiry(shared, client, monkeypatch):
+def test_a_generation_ends_at_the_next_scheduled_expiry(shared_caching, client, monkeypatch):
     page = ThemePage.objects.get(slug="infrastruktur")
     # Expiry set in the database only, as the scheduler would find it: no signal is sent.
     ThemePage.objects.filter(pk=page.pk).update(expire_at=timezone.now() + timedelta(seconds=30))
@@ -127,7 +117,7 @@ def test_a_generation_ends_at_the_next_scheduled_expiry(shared, client, monkeypa
     assert content_memo._generations[page.get_site().pk] is not generation
 
 
-def test_memory_is_bounded_by_starting_a_new_generation(shared, client, settings):
+def test_memory_is_bounded_by_starting_a_new_generation(shared_caching, client, settings):
     settings.API = {**settings.API, "CONTENT_MEMO_MAX_ENTRIES": 5}
     site_pk = ThemePage.objects.get(slug="infrastruktur").get_site().pk
     query = "query($path: String) { page(urlPath: $path) { title } }"
@@ -136,7 +126,7 @@ def test_memory_is_bounded_by_starting_a_new_generation(shared, client, settings
         assert content_memo._generations[site_pk].size() <= 6
 
 
-def test_the_version_is_trusted_for_its_ttl_and_own_publishes_show_at_once(shared, client, settings):
+def test_the_version_is_trusted_for_its_ttl_and_own_publishes_show_at_once(shared_caching, client, settings):
     settings.API = {**settings.API, "CONTENT_VERSION_TTL": 0.2}
     version = content_version()
     # Another process publishes: this one sees it once its lease is over, within the TTL.
@@ -155,7 +145,7 @@ def test_the_version_is_trusted_for_its_ttl_and_own_publishes_show_at_once(share
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur og samferdsel"
 
 
-def test_a_repeated_search_runs_no_sql_and_follows_publishing(shared, client, settings):
+def test_a_repeated_search_runs_no_sql_and_follows_publishing(shared_caching, client, settings):
     settings.SEARCH_STATISTICS_FLUSH_SECONDS = 3600  # statistics written behind, see test_search_statistics
     search = "query($q: String!) { siteSearch(query: $q) { totalCount results { title } } }"
     first = post(client, search, {"q": "bredbånd"})["siteSearch"]
@@ -171,7 +161,7 @@ def test_a_repeated_search_runs_no_sql_and_follows_publishing(shared, client, se
     assert "Digital infrastruktur" in titles
 
 
-def test_without_a_working_shared_cache_nothing_is_kept(shared, client, monkeypatch):
+def test_without_a_working_shared_cache_nothing_is_kept(shared_caching, client, monkeypatch):
     # Redis down (django-redis ignores its errors): nothing can be read back, so no publish could be seen.
     dummy = DummyCache("dummy", {})
     # Restored after the test, with the cache: what this process learns of the outage.
@@ -184,7 +174,7 @@ def test_without_a_working_shared_cache_nothing_is_kept(shared, client, monkeypa
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is None
 
 
-def test_nothing_made_just_before_a_scheduled_expiry_outlives_it(shared, client):
+def test_nothing_made_just_before_a_scheduled_expiry_outlives_it(shared_caching, client):
     page = ThemePage.objects.get(slug="infrastruktur")
     ThemePage.objects.filter(pk=page.pk).update(expire_at=timezone.now() + timedelta(seconds=0.6))
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is not None

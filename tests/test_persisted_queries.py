@@ -4,26 +4,17 @@ import hashlib
 import json
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from wagtail.models import Page
 
-from api import caching, persisted
+from api import persisted
 from api.models import PersistedQuery
 
 QUERY = 'query Theme { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
 HASH = hashlib.sha256(QUERY.encode()).hexdigest()
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    persisted.clear_local()
-    caching.clear_local()
-    yield
-    cache.clear()
-    persisted.clear_local()
-    caching.clear_local()
+pytestmark = pytest.mark.usefixtures("empty_caches")
 
 
 def extensions(digest=HASH, version=1):

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from wagtail.models import Site
 
-from api import content_memo, visibility_cache
+from api import content_memo
 from api.content_version import bump_content_version, content_version
 from search import statistics, warming
 from search.engine import SiteSearch
@@ -13,13 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shared(monkeypatch, demo, settings):
-    cache.clear()
-    content_memo.clear()
-    monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
+def shared(shared_caching, settings):
     settings.SEARCH_WARM_POPULAR = 5
-    yield Site.objects.get(is_default_site=True)
-    content_memo.clear()
+    return Site.objects.get(is_default_site=True)
 
 
 @pytest.fixture

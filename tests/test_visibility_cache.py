@@ -8,7 +8,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -21,9 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def cached(monkeypatch, demo):
-    cache.clear()
-    monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
+def cached(shared_caching):
     return Site.objects.get(is_default_site=True)
 
 
