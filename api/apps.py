@@ -6,8 +6,6 @@ class ApiConfig(AppConfig):
     verbose_name = "GraphQL-API"
 
     def ready(self):
-        from . import content_version, persisted
+        from . import persisted
 
-        # Here rather than in a URL-loaded module, so publishing from a management command invalidates too.
-        content_version.connect_signals()
         persisted.connect_signals()

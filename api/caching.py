@@ -1,7 +1,7 @@
 """HTTP and server-side caching of public GraphQL responses.
 
 Every cached response is stored with the content version it was made under
-(`api.content_version`), so a publish makes every process stop using older
+(`publishing.version`), so a publish makes every process stop using older
 entries (at once in the publishing process, within
 `API["CONTENT_VERSION_TTL"]` in the others). The hottest entries are also
 kept in the process, so a hit usually costs no network round trip.
@@ -23,10 +23,12 @@ import time
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
-from .content_version import request_version, version_cache
+from publishing.version import request_version
+
 from .loaders import PublicContent
 from .process_memo import BoundedMemo
 from .visibility_cache import MIN_SECONDS
@@ -39,6 +41,10 @@ ERRORS_KEY = re.compile(rb'"errors"\s*:')
 
 def _config(name):
     return settings.API[name]
+
+
+def _cache():
+    return caches[_config("RESPONSE_CACHE_ALIAS")]
 
 
 # Responses --------------------------------------------------------------------
@@ -143,7 +149,7 @@ def _lookup(request, key: str) -> tuple[int | None, tuple | None]:
     entry = _local.get(key)
     if _current(entry, version):
         return version, entry
-    entry = version_cache().get(key)
+    entry = _cache().get(key)
     if not _current(entry, version):
         return version, None
     _keep_locally(key, entry)
@@ -211,7 +217,7 @@ def respond(request, query: str | None, run) -> HttpResponse:
             # the run leaves this entry already outdated rather than wrongly fresh.
             # Scheduled publishing sends no signal: never keep an answer past the next go-live or expiry.
             entry = (version, response.content, etag, deadline)
-            version_cache().set(key, entry, timeout=timeout)
+            _cache().set(key, entry, timeout=timeout)
             _keep_locally(key, entry)
             _url_keys.set(_url_of(request), key)
         if _not_modified(request, etag):

@@ -4,7 +4,7 @@ What the request loader (`api.loaders`) fetches from the database (public
 pages with their ancestors and children, link targets, contact people,
 documents, images), the rich text it renders and the answers of site search
 are kept in a *generation*:
-one per site, valid for one content version (`api.content_version`). A
+one per site, valid for one content version (`publishing.version`). A
 request reads the version from the shared cache first, so a publish in any
 process is seen by the next request everywhere; a repeated request then runs
 no SQL at all.

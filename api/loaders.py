@@ -21,12 +21,12 @@ from django.utils.functional import cached_property
 from wagtail.models import Page, get_page_models
 
 from content_models.models import ContactPerson
+from publishing.version import shared_version
+from publishing.visibility import public_documents, public_images, public_path, public_snippets
 
-from . import visibility_cache
 from .content_memo import deadline_for, generation_for
 from .images import RENDITION_FILTERS
 from .richtext import internal_link_ids, render_public_html
-from .visibility import public_documents, public_images, public_path, public_snippets
 from .visibility_cache import request_pages, request_site
 
 STEPLEN = Page.steplen
@@ -117,7 +117,7 @@ class PublicContent:
     @cached_property
     def version(self):
         """The content version this request is answered from; None inside a transaction, where nothing is shared."""
-        return visibility_cache.shared_version(self.request)
+        return shared_version(self.request)
 
     @cached_property
     def site(self):

@@ -15,6 +15,7 @@ from graphql import GraphQLError
 
 from content_models.models import ContactPerson, OrganisationSettings
 from content_models.schema import EXTRA_TYPES
+from publishing.visibility import public_snippets
 from search.schema import SearchQuery
 
 from .interfaces import (
@@ -29,7 +30,6 @@ from .interfaces import (
 from .loaders import specific_pages
 from .preview import page_for_token
 from .types import build_object_type, exposed_page_models
-from .visibility import public_snippets
 
 PAGE_TYPES.update({model: build_object_type(model, interfaces=[PageInterface]) for model in exposed_page_models()})
 SNIPPET_TYPES[ContactPerson] = ContactPersonType = build_object_type(ContactPerson, interfaces=[SnippetInterface])

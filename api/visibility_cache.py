@@ -7,20 +7,20 @@ hides, usually none or a handful, so a request or search only adds
 `path under the site root AND id NOT IN (hidden)`, which is exactly the rule's
 answer at the time it was computed.
 
-The cache is keyed by the content version (`api.content_version`), so it is
+The cache is keyed by the content version (`publishing.version`), so it is
 dropped whenever a page, a view restriction or a site changes, and it never outlives the next scheduled go-live or expiry time in the
 site, so timed publishing takes effect on the second.
 """
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Min, Q
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from .content_version import content_version, request_version
+from publishing.version import caching_allowed, shared_version
+from publishing.visibility import public_pages, site_for_request
+
 from .process_memo import BoundedMemo
-from .visibility import public_pages, site_for_request
 
 MAX_SECONDS = 300
 # Shorter than this, keeping something is not worth it: compute it afresh.
@@ -33,22 +33,6 @@ def _upcoming(queryset, now) -> list:
         expire=Min("expire_at", filter=Q(expire_at__gt=now)),
     )
     return [t for t in found.values() if t is not None]
-
-
-def caching_allowed() -> bool:
-    # Inside a transaction the answer may include uncommitted changes: never share it.
-    return not connection.in_atomic_block
-
-
-def shared_version(request=None) -> int | None:
-    """The content version results may be shared under, or None when nothing may be shared.
-
-    Inside a transaction what is read may be uncommitted; without a working
-    shared cache no publish could be noticed. With a request, its one version.
-    """
-    if not caching_allowed():
-        return None
-    return request_version(request) if request is not None else content_version()
 
 
 def hidden_page_ids(site) -> list[int]:

@@ -31,10 +31,10 @@ from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
-from api import visibility_cache
 from api.content_memo import deadline_for, generation_for
-from api.visibility import public_path
 from api.visibility_cache import MIN_SECONDS, cached_public_pages
+from publishing.version import shared_version
+from publishing.visibility import public_path
 
 from . import statistics, warming
 from .highlight import highlighter
@@ -160,7 +160,7 @@ class SiteSearch:
         model = page_model_for(page_type) if page_type else None
 
         # Read once, before any data: what is computed below is at least as new as this version.
-        version = visibility_cache.shared_version()
+        version = shared_version()
         memo = self._memo(version)
         key = (
             query,
@@ -346,7 +346,7 @@ class SiteSearch:
 
     def vocabulary(self) -> dict[str, int]:
         """Words on the public pages and in how many pages each occurs, for "did you mean"."""
-        version = visibility_cache.shared_version()
+        version = shared_version()
         if version is None:
             return self._count_words()
         key = f"search:vocabulary:{self.site.pk if self.site else 0}:{version}"

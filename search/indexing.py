@@ -11,8 +11,8 @@ from django.dispatch import receiver
 from wagtail.models import Page, ReferenceIndex
 from wagtail.search import index
 
-from api.content_version import bump_content_version
 from content_models.models import ContactPerson
+from publishing.version import bump_content_version
 
 
 def pages_showing(person) -> list[Page]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from wagtail.models import Site
 
-from api.content_version import bump_content_version
+from publishing.version import bump_content_version
 
 from .engine import SiteSearch
 

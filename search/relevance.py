@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from wagtail.search.backends import get_search_backend
 
-from api.visibility import public_pages
+from publishing.visibility import public_pages
 
 from .engine import SiteSearch, search_config_name, searchable_page_models
 from .judged_queries import JUDGED_QUERIES, Judged

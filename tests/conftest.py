@@ -6,6 +6,7 @@ from django.db import connection
 
 from api import caching, content_memo, persisted, visibility_cache
 from content_models.demo_content.loader import DemoContentLoader
+from publishing import version
 from search import statistics
 
 
@@ -28,6 +29,14 @@ def unwritten_search_statistics_stay_in_their_test():
     statistics.discard_unwritten()
 
 
+@pytest.fixture(autouse=True)
+def version_read_afresh():
+    # Each test's transaction is rolled back: a number leased in one test means nothing in the next.
+    version._forget_lease()
+    yield
+    version._forget_lease()
+
+
 @pytest.fixture
 def empty_caches():
     """Every cache of public content empty, before and after: the shared cache and each process's memos."""
@@ -46,6 +55,7 @@ def empty_caches():
 @pytest.fixture
 def shared_caching(monkeypatch, demo, empty_caches):
     """Sharing switched on as for real requests; tests run in transactions, where nothing is shared."""
+    monkeypatch.setattr(version, "caching_allowed", lambda: True)
     monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
 
 

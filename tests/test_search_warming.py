@@ -5,7 +5,7 @@ from django.core.cache import cache
 from wagtail.models import Site
 
 from api import content_memo
-from api.content_version import bump_content_version, content_version
+from publishing.version import bump_content_version, content_version
 from search import statistics, warming
 from search.engine import SiteSearch
 

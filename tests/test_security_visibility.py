@@ -247,7 +247,7 @@ def test_tree_root_and_wagtail_internals_are_unreachable(gql, demo):
 
 
 def test_deep_trees_are_checked_at_every_level(demo):
-    from api.visibility import public_pages
+    from publishing.visibility import public_pages
 
     site = Site.objects.get(is_default_site=True)
     parent = site.root_page

@@ -12,9 +12,9 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction, Site
 
 from api import visibility_cache
-from api.content_version import content_version
-from api.visibility import public_pages
 from content_models.models import ThemePage
+from publishing.version import content_version
+from publishing.visibility import public_pages
 
 pytestmark = pytest.mark.django_db
 

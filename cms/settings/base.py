@@ -54,6 +54,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
     "content_models",
+    "publishing",
     "search",
     "api",
     "corsheaders",
@@ -190,7 +191,7 @@ API = {
     "CACHE_MAX_AGE": env_int("GRAPHQL_CACHE_MAX_AGE", 1),
     # Off by default: a shared cache could otherwise go on serving an unpublished page that long.
     "CACHE_STALE_WHILE_REVALIDATE": env_int("GRAPHQL_CACHE_STALE_WHILE_REVALIDATE", 0),
-    # How long a process trusts the content version it read (api/content_version.py): the bound on how
+    # How long a process trusts the content version it read (publishing/version.py): the bound on how
     # long another process's publish can take to show. Publishes in the same process show at once.
     "CONTENT_VERSION_TTL": env_float("GRAPHQL_CONTENT_VERSION_TTL", 0.25),
     # Objects each server process keeps per content version (api/content_memo.py); the bound keeps memory flat.

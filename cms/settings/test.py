@@ -14,9 +14,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tests change content and clear caches between requests of one process: every request reads the
-# version afresh (tests of the lease itself set a TTL).
-API = {**API, "GRAPHIQL": True, "INTROSPECTION": True, "CONTENT_VERSION_TTL": 0}
+API = {**API, "GRAPHIQL": True, "INTROSPECTION": True}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Statistics are written as each search ends, so tests can read them at once.
 SEARCH_STATISTICS_FLUSH_SECONDS = 0

@@ -126,7 +126,7 @@ class BodyPage(BasePage):
         return "\n".join(parts)
 
     def contact_text(self) -> str:
-        from api.visibility import snippet_is_public
+        from publishing.visibility import snippet_is_public
 
         people = [
             person

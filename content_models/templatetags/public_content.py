@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from api.loaders import PublicContent
-from api.visibility import public_images, snippet_is_public
+from publishing.visibility import public_images, snippet_is_public
 
 register = template.Library()
 

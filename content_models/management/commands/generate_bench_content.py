@@ -272,7 +272,7 @@ class Command(BaseCommand):
         if not no_index:
             index_pages(ids)
             self.stdout.write(f"Indexed them for search in {time.monotonic() - created:.1f} s.")
-        from api.content_version import bump_content_version
+        from publishing.version import bump_content_version
 
         # Bulk inserts send no signals, so everything cached from content is dropped here.
         bump_content_version()
