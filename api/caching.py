@@ -27,11 +27,9 @@ from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
+from publishing.memo import ByteLRU
+from publishing.reader import MIN_SECONDS, PublicContent
 from publishing.version import request_version
-
-from .loaders import PublicContent
-from .process_memo import BoundedMemo
-from .visibility_cache import MIN_SECONDS
 
 RESPONSE_PREFIX = "api:response"
 
@@ -126,14 +124,15 @@ def _is_cacheable(response) -> bool:
 
 
 # The hottest answers, kept in the process too: a hit then costs no round trip at all.
-# Large answers stay in the shared cache only, so this holds at most 256 x 64 KB.
-_local = BoundedMemo(256)
+# Large answers stay in the shared cache only.
+LOCAL_BYTES = 16 * 1024 * 1024
 LOCAL_MAX_BYTES = 64 * 1024
+_local = ByteLRU(LOCAL_BYTES)
 
 
 def _keep_locally(key: str, entry: tuple):
     if len(entry[1]) <= LOCAL_MAX_BYTES:
-        _local.set(key, entry)
+        _local.set(key, entry, len(entry[1]) + 300)
 
 
 def _current(entry, version) -> bool:
@@ -164,13 +163,18 @@ def clear_local():
 # Request URL -> response key, for GETs that were answered from or into the cache before: a
 # repeated URL then skips the persisted-query lookup and the key's hashing. The entry it points
 # to still has to be current (content version, schedule).
-_url_keys = BoundedMemo(1024)
+_url_keys = ByteLRU(1024 * 1024)
 
 
 def _url_of(request) -> tuple:
     # Which documents may run at all (allow-list mode) decides whether the URL has an answer.
     mode = _config("PERSISTED_QUERIES_ONLY")
     return (mode, request.scheme, request._get_raw_host(), request.path_info, request.META.get("QUERY_STRING", ""))
+
+
+def _remember_url(request, key: str):
+    url = _url_of(request)
+    _url_keys.set(url, key, sum(len(part) for part in url[1:] if isinstance(part, str)) + len(key) + 200)
 
 
 def answer_from_url(request) -> HttpResponse | None:
@@ -199,7 +203,7 @@ def respond(request, query: str | None, run) -> HttpResponse:
     if key is not None:
         version, hit = _lookup(request, key)
         if hit is not None:
-            _url_keys.set(_url_of(request), key)
+            _remember_url(request, key)
             return _hit_response(request, hit)
         content = PublicContent.for_request(request)
         if version is not None and content.site is not None:
@@ -219,7 +223,7 @@ def respond(request, query: str | None, run) -> HttpResponse:
             entry = (version, response.content, etag, deadline)
             _cache().set(key, entry, timeout=timeout)
             _keep_locally(key, entry)
-            _url_keys.set(_url_of(request), key)
+            _remember_url(request, key)
         if _not_modified(request, etag):
             return _public_headers(HttpResponseNotModified(), etag)
         return _public_headers(response, etag)

@@ -7,6 +7,8 @@ the disk. GraphQL enums make anything outside this list a validation error.
 
 import graphene
 
+from publishing.reader import PublicContent
+
 SIZES = {"SMALL": "max-480x480", "MEDIUM": "max-960x960", "LARGE": "max-1600x1600"}
 FORMATS = {"WEBP": "format-webp", "JPEG": "format-jpeg", "PNG": "format-png"}
 RENDITION_FILTERS = [f"{size}|{fmt}" for size in SIZES.values() for fmt in FORMATS.values()]
@@ -54,10 +56,6 @@ class Image(graphene.ObjectType):
         description="Full URL of a rendition of the image.",
     )
 
-    def resolve_alt(self, info):
-        return self.description or ""
-
     def resolve_url(self, info, size="MEDIUM", format="WEBP"):
-        from .loaders import PublicContent
-
-        return PublicContent.for_request(info.context).image_url(self, filter_spec(size, format))
+        rendition = PublicContent.for_request(info.context).image_rendition(self["id"], filter_spec(size, format))
+        return info.context.build_absolute_uri(rendition.url) if rendition is not None else None

@@ -1,16 +1,17 @@
 """GraphQL interfaces shared by every page and snippet type.
 
-Every page exposes the same public fields, and navigation fields only ever
-return what the published site shows.
+Pages are `publishing.records.PageRecord`s read through the request's
+`publishing.reader.PublicContent`, so navigation fields only ever return what
+the published site shows.
 """
 
 import graphene
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
-from .loaders import PublicContent
+from publishing.reader import PublicContent
 
-# Model class -> GraphQL object type; filled by `api.schema` when it builds the types.
-PAGE_TYPES: dict[type, type] = {}
+# Page model class name -> GraphQL object type; filled by `api.schema` when it builds the types.
+PAGE_TYPES: dict[str, type] = {}
 SNIPPET_TYPES: dict[type, type] = {}
 
 
@@ -45,9 +46,8 @@ class Breadcrumb(graphene.ObjectType):
     url_path = graphene.String(required=True, description="Public path of the page, e.g. `/attraktive-samfunn/`.")
 
     @staticmethod
-    def from_page(page, info):
-        path = content(info).path_of(page)
-        return Breadcrumb(title=page.title, url=content(info).absolute_url(path), url_path=path)
+    def resolve_url(record, info):
+        return content(info).absolute_url(record.url_path)
 
 
 class PageInterface(graphene.Interface):
@@ -81,37 +81,40 @@ class PageInterface(graphene.Interface):
 
     @classmethod
     def resolve_type(cls, instance, info):
-        return PAGE_TYPES.get(type(instance), GenericPage)
+        return PAGE_TYPES.get(instance.type_name) or PAGE_TYPES["GenericPage"]
 
-    def resolve_seo_title(self, info):
-        return self.seo_title or self.title
+    @staticmethod
+    def resolve_seo_title(record, info):
+        return record.seo_title or record.title
 
-    def resolve_search_description(self, info):
-        return self.search_description or ""
+    @staticmethod
+    def resolve_url(record, info):
+        return content(info).absolute_url(record.url_path)
 
-    def resolve_url_path(self, info):
-        return content(info).path_of(self)
+    @classmethod
+    def resolve_page_type(cls, record, info):
+        return cls.resolve_type(record, info)._meta.name
 
-    def resolve_url(self, info):
-        return content(info).absolute_url(content(info).path_of(self))
+    @staticmethod
+    def resolve_parent(record, info):
+        return content(info).parent(record)
 
-    def resolve_page_type(self, info):
-        return PAGE_TYPES.get(type(self), GenericPage)._meta.name
+    @staticmethod
+    def resolve_children(record, info):
+        return content(info).children(record)
 
-    def resolve_parent(self, info):
-        return content(info).parent(self)
-
-    def resolve_children(self, info):
-        return content(info).children(self)
-
-    def resolve_breadcrumbs(self, info):
-        return [Breadcrumb.from_page(page, info) for page in content(info).ancestors(self)]
+    @staticmethod
+    def resolve_breadcrumbs(record, info):
+        return content(info).ancestors(record)
 
 
 class GenericPage(graphene.ObjectType):
     class Meta:
         interfaces = (PageInterface,)
         description = "A page of a type with no fields beyond the common ones."
+
+
+PAGE_TYPES["GenericPage"] = GenericPage
 
 
 class SnippetInterface(graphene.Interface):

@@ -21,8 +21,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import JsonResponse
 
+from publishing.memo import ByteLRU
+
 from .documents import prepare
-from .process_memo import BoundedMemo
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 AUTOMATIC_PREFIX = "api:apq"
@@ -31,7 +32,7 @@ NOT_FOUND = "PersistedQueryNotFound"
 
 
 # A hash names one document forever, so each process keeps the ones it has seen.
-_local = BoundedMemo(1000)
+_local = ByteLRU(4 * 1024 * 1024)
 
 
 def clear_local():
@@ -43,7 +44,7 @@ def _automatic_query(digest: str) -> str | None:
     if query is None:
         query = _cache().get(f"{AUTOMATIC_PREFIX}:{digest}")
         if query is not None:
-            _local.set(digest, query)
+            _local.set(digest, query, len(query) + 200)
     return query
 
 

@@ -11,27 +11,29 @@ import re
 from urllib.parse import unquote
 
 import graphene
+from django.contrib.contenttypes.models import ContentType
 from graphql import GraphQLError
 
 from content_models.models import ContactPerson, OrganisationSettings
-from content_models.schema import EXTRA_TYPES
-from publishing.visibility import public_snippets
+from content_models.preview_tokens import PreviewTokenError, page_for_token
+from publishing.records import build_records
 from search.schema import SearchQuery
 
+from .blocks import BLOCK_TYPES
 from .interfaces import (
     PAGE_TYPES,
     SNIPPET_TYPES,
-    GenericPage,
     PageInterface,
     SnippetInterface,
     content,
     selected_fields,
 )
-from .loaders import specific_pages
-from .preview import page_for_token
 from .types import build_object_type, exposed_page_models
 
-PAGE_TYPES.update({model: build_object_type(model, interfaces=[PageInterface]) for model in exposed_page_models()})
+PAGE_TYPES.update(
+    {model.__name__: build_object_type(model, interfaces=[PageInterface]) for model in exposed_page_models()}
+)
+PAGE_MODELS = {model.__name__: model for model in exposed_page_models()}
 SNIPPET_TYPES[ContactPerson] = ContactPersonType = build_object_type(ContactPerson, interfaces=[SnippetInterface])
 OrganisationType = build_object_type(OrganisationSettings, name="Organisation")
 
@@ -48,24 +50,30 @@ def _page_size(limit: int, offset: int) -> slice:
 
 def _page_model(content_type: str):
     # "content_models.ThemePage" as documented; the bare "ThemePage" is accepted too.
-    models = {model._meta.label_lower: model for model in PAGE_TYPES}
-    models.update({model.__name__.lower(): model for model in PAGE_TYPES})
+    models = {model._meta.label_lower: model for model in PAGE_MODELS.values()}
+    models.update({model.__name__.lower(): model for model in PAGE_MODELS.values()})
     model = models.get(content_type.strip().lower())
     if model is None:
-        known = ", ".join(sorted(model._meta.label for model in PAGE_TYPES))
+        known = ", ".join(sorted(model._meta.label for model in PAGE_MODELS.values()))
         raise GraphQLError(f"Unknown `contentType` {content_type!r}. Use one of: {known}.")
     return model
 
 
 def _preview_page(loader, token, **lookup):
-    page = page_for_token(token)
+    try:
+        page = page_for_token(token)
+    except PreviewTokenError as error:
+        raise GraphQLError(str(error)) from error
+    if loader.site is None:
+        return None
+    record = build_records(loader.site, [page])[0]
     if lookup["id"] is not None and _pk(lookup["id"]) != page.pk:
         raise GraphQLError("This preview token is for another page.")
     if lookup["slug"] is not None and lookup["slug"] != page.slug:
         raise GraphQLError("This preview token is for another page.")
-    if lookup["url_path"] is not None and lookup["url_path"].strip("/") != loader.path_of(page).strip("/"):
+    if lookup["url_path"] is not None and lookup["url_path"].strip("/") != record.url_path.strip("/"):
         raise GraphQLError("This preview token is for another page.")
-    return page
+    return loader.remember([record])[0]
 
 
 def _pk(value) -> int | None:
@@ -121,36 +129,33 @@ class Query(SearchQuery, graphene.ObjectType):
         loader = content(info)
         loader.expect(selected_fields(info))
         if token is not None:
-            return loader.remember([_preview_page(loader, token, id=id, slug=slug, url_path=url_path)])[0]
+            return _preview_page(loader, token, id=id, slug=slug, url_path=url_path)
         if id is not None:
             pk = _pk(id)
-            return loader.find_page("pk", pk) if pk is not None else None
+            return loader.page_by_id(pk) if pk is not None else None
         if slug is not None:
-            return loader.find_page("slug", slug)
+            return loader.page_by_slug(slug)
         if url_path is not None:
             # Frontends may pass the path as it appears in the browser: percent-encoded.
             wanted = unquote(url_path).strip().strip("/")
             if "\x00" in wanted:
                 return None
-            path = f"/{wanted}/" if wanted else "/"
-            return loader.find_page("url_path", loader.site.root_page.url_path + path[1:])
+            return loader.page_by_path(f"/{wanted}/" if wanted else "/")
         raise GraphQLError("Give one of `id`, `slug` or `urlPath`.")
 
     def resolve_pages(self, info, limit, offset, content_type=None):
         window = _page_size(limit, offset)
         loader = content(info)
         loader.expect(selected_fields(info))
-        queryset = loader.pages()
-        if content_type:
-            queryset = queryset.exact_type(_page_model(content_type))
-        return loader.remember(specific_pages(queryset[window]))
+        type_id = ContentType.objects.get_for_model(_page_model(content_type)).pk if content_type else None
+        return loader.pages(content_type_id=type_id, window=window)
 
     def resolve_contact_people(self, info, limit, offset):
-        return list(public_snippets(ContactPerson).order_by("name", "pk")[_page_size(limit, offset)])
+        return content(info).contact_people(_page_size(limit, offset))
 
     def resolve_contact_person(self, info, id):
         pk = _pk(id)
-        return public_snippets(ContactPerson).filter(pk=pk).first() if pk is not None else None
+        return content(info).contact_person(pk) if pk is not None else None
 
     def resolve_organisation(self, info):
         site = content(info).site
@@ -159,7 +164,7 @@ class Query(SearchQuery, graphene.ObjectType):
 
 
 def build_schema() -> graphene.Schema:
-    types = [GenericPage, *PAGE_TYPES.values(), *SNIPPET_TYPES.values(), *EXTRA_TYPES]
+    types = [*PAGE_TYPES.values(), *SNIPPET_TYPES.values(), *BLOCK_TYPES.values()]
     return graphene.Schema(query=Query, types=types, auto_camelcase=True)
 
 

@@ -17,3 +17,86 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class PublicPage(models.Model):
+    """One public page as every channel shows it: a stored `publishing.records.PageRecord`.
+
+    Rows exist for pages that are *members* of a site's public tree (see
+    `publishing.visibility`); readers add the time window (`visible_from` /
+    `visible_until`), so scheduled go-live and expiry take effect on the
+    second with no writes. `stale` marks a body that shows something changed
+    since it was made; readers make such a body again until the worker has
+    stored the new one.
+    """
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    locale = models.CharField(max_length=16)
+    translation_key = models.UUIDField(db_index=True)
+    path = models.CharField(max_length=255)
+    depth = models.PositiveIntegerField()
+    parent_id = models.BigIntegerField(null=True)
+    url_path = models.TextField()
+    slug = models.CharField(max_length=255)
+    title = models.CharField(max_length=255)
+    seo_title = models.CharField(max_length=255, blank=True)
+    search_description = models.TextField(blank=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    type_name = models.CharField(max_length=100)
+    show_in_menus = models.BooleanField(default=False)
+    first_published_at = models.DateTimeField(null=True)
+    last_published_at = models.DateTimeField(null=True)
+    visible_from = models.DateTimeField(null=True)
+    visible_until = models.DateTimeField(null=True)
+    valid_until = models.DateTimeField(null=True)
+    data = models.JSONField(default=dict)
+    stale = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "publisert side (lagret form)"
+        verbose_name_plural = "publiserte sider (lagret form)"
+        constraints = [
+            models.UniqueConstraint(fields=["site", "page"], name="publicpage_site_page"),
+            models.UniqueConstraint(fields=["site", "url_path"], name="publicpage_site_url_path"),
+        ]
+        indexes = [
+            models.Index(fields=["site", "path"], name="publicpage_site_path"),
+            models.Index(fields=["site", "parent_id", "path"], name="publicpage_children"),
+            models.Index(fields=["site", "slug"], name="publicpage_site_slug"),
+            models.Index(fields=["site", "content_type", "path"], name="publicpage_site_type"),
+            models.Index(fields=["visible_from"], name="publicpage_visible_from"),
+            models.Index(fields=["visible_until"], name="publicpage_visible_until"),
+            models.Index(fields=["valid_until"], name="publicpage_valid_until"),
+            models.Index(fields=["stale"], name="publicpage_stale", condition=models.Q(stale=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.url_path
+
+    @property
+    def window(self):
+        from .visibility import Window
+
+        return Window(self.visible_from, self.visible_until)
+
+
+class PublicReference(models.Model):
+    """Something a stored page's public form shows, visible or not: when it changes, the page is made again."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    page_id = models.BigIntegerField()
+    kind = models.CharField(max_length=16)  # page, document, contact or image
+    target_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "referanse"
+        verbose_name_plural = "referanser"
+        indexes = [
+            models.Index(fields=["kind", "target_id"], name="publicreference_target"),
+            models.Index(fields=["site", "page_id"], name="publicreference_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} → {self.kind}:{self.target_id}"

@@ -1,36 +1,45 @@
 """What counts as a change of public content, and what happens then.
 
-Publishing, unpublishing, moving or deleting a page, publishing or
-unpublishing a snippet, and saving or deleting anything else the public sees
-bump the content version (`publishing.version`). Draft saves do not: the live
-page is unchanged. Scheduled go-live and expiry send no signal; readers bound
-what they keep by the next scheduled time instead.
+Publishing, unpublishing, moving, restricting or deleting a page refreshes
+the stored public form of its subtree (`publishing.store`) in the same
+transaction. Publishing or unpublishing a contact person, and saving or
+deleting a document, an image or a collection restriction, marks the stored
+pages that show them for the worker to make again. Anything else the public
+sees (sites, redirects, promotions, synonyms, settings, the persisted-query
+allow-list) bumps the content version, so every cache drops what it kept.
+
+Draft saves change nothing: the live page is unchanged. Scheduled go-live and
+expiry need no signal: readers apply the stored windows with the clock.
 """
 
-from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
-from .version import bump_content_version
+from content_models.models import ContactPerson
 
-# Saving these (or any page type) changes what the public sees.
+from . import store
+from .events import pending_changes
+from .languages import language_of
+from .models import PublicPage
+from .version import bump_content_version
+from .visibility import snippet_is_public
+
+# Saving these changes what the public sees, outside the stored page form.
 INVALIDATING_MODELS = {
-    "wagtailcore.site",
     "wagtailcore.locale",
-    "wagtailcore.pageviewrestriction",
-    "wagtailcore.collection",
-    "wagtailcore.collectionviewrestriction",
-    "wagtaildocs.document",
-    "wagtailimages.image",
     "wagtailredirects.redirect",
     "wagtailsearchpromotions.searchpromotion",
-    "content_models.contactperson",
     "content_models.organisationsettings",
     "search.synonym",
     # The allow-list of persisted queries: a removed document must stop being answered.
     "api.persistedquery",
 }
-# Wagtail writes these when an editor saves a draft; the live page is unchanged.
+# Wagtail writes these when an editor saves a draft; the live object is unchanged.
 DRAFT_ONLY_FIELDS = {
     "draft_title",
     "latest_revision",
@@ -42,35 +51,196 @@ DRAFT_ONLY_FIELDS = {
 }
 
 
-def content_changed(**kwargs):
-    bump_content_version()
-
-
 def _historical(sender) -> bool:
-    # Migrations save through historical models, before this app's table may exist; nothing is served then.
+    # Migrations save through historical models, before this app's tables may exist; nothing is served then.
     return sender.__module__ == "__fake__"
 
 
-def _model_saved(sender, instance=None, update_fields=None, **kwargs):
-    if _historical(sender):
-        return
-    if issubclass(sender, Page):
-        if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
-            return
-    elif sender._meta.label_lower not in INVALIDATING_MODELS:
-        return
-    content_changed()
+def _draft_only(update_fields) -> bool:
+    return bool(update_fields) and set(update_fields) <= DRAFT_ONLY_FIELDS
 
 
-def _model_deleted(sender, **kwargs):
-    if _historical(sender):
+# Pages ---------------------------------------------------------------------------
+
+
+def _page_changed(sender, instance, **kwargs):
+    # Read again: a move updates paths in the database, not on the instance it signals with.
+    page = Page.objects.filter(pk=instance.pk).first()
+    if page is not None:
+        store.refresh_subtree(page)
+
+
+def _page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw or _historical(sender) or _draft_only(update_fields):
         return
-    if issubclass(sender, Page) or sender._meta.label_lower in INVALIDATING_MODELS:
-        content_changed()
+    store.refresh_subtree(instance)
+
+
+def _restriction_changed(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        store.refresh_subtree(page)
+
+
+@transaction.atomic
+def _page_deleting(sender, instance, **kwargs):
+    # Wagtail unpublishes a live page as it deletes it; that must not store it again (`store.deleting`).
+    store.deleting(instance.pk)
+    # Before the rows go (they cascade with the page): what the public could see of it.
+    changes = pending_changes()
+    for row in PublicPage.objects.filter(page_id=instance.pk).select_related("site"):
+        if row.window.contains(timezone.now()):
+            item = {"type": "page", "id": row.page_id, "locale": row.locale}
+            changes.add(
+                "page.deleted", row.site.hostname, item=item, paths=[row.url_path], tags=[f"page:{row.page_id}"]
+            )
+
+
+@transaction.atomic
+def _page_deleted(sender, instance, **kwargs):
+    bump_content_version()
+    store.forget_page(instance.pk)
+    store.deleted(instance.pk)
+    store.mark_referrers_stale("page", [instance.pk], pending_changes())
+
+
+# Snippets, documents, images ---------------------------------------------------
+
+
+def _announce(event: str, item: dict, shown: list[tuple[str, str]], *, everywhere: bool):
+    """Add a change of a shown item: the paths of the pages showing it, per site."""
+    changes = pending_changes()
+    tag = f"{item['type']}:{item['id']}"
+    sites = {site for site, _ in shown}
+    if everywhere:
+        # Lists of it (`contactPeople`) change in every site, shown on a page or not.
+        sites |= set(Site.objects.values_list("hostname", flat=True))
+    for site in sites:
+        changes.add(event, site, item=item, paths=[path for where, path in shown if where == site], tags=[tag])
+
+
+@transaction.atomic
+def _contact_changed(instance, *, unpublished: bool = False):
+    bump_content_version()
+    public = snippet_is_public(instance) and not unpublished
+    shown = store.pages_showing("contact", [instance.pk])
+    if public or shown or unpublished:
+        event = "contact.published" if public else "contact.unpublished"
+        item = {"type": "contact", "id": instance.pk, "locale": language_of(instance)}
+        _announce(event, item, shown, everywhere=True)
+    store.mark_referrers_stale("contact", [instance.pk])
+
+
+def _snippet_published(sender, instance, **kwargs):
+    if isinstance(instance, ContactPerson):
+        _contact_changed(instance, unpublished=kwargs.get("signal") is unpublished)
+
+
+def _snippet_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    if raw or _historical(sender) or _draft_only(update_fields):
+        return
+    if isinstance(instance, ContactPerson):
+        _contact_changed(instance)
+
+
+@transaction.atomic
+def _shown_item_changed(kind: str, pks):
+    bump_content_version()
+    for pk in pks:
+        shown = store.pages_showing(kind, [pk])
+        if shown:
+            _announce(f"{kind}.changed", {"type": kind, "id": pk}, shown, everywhere=False)
+    store.mark_referrers_stale(kind, pks)
+
+
+def _document_changed(sender, instance, raw=False, **kwargs):
+    if not raw and not _historical(sender):
+        _shown_item_changed("document", [instance.pk])
+
+
+def _image_changed(sender, instance, raw=False, **kwargs):
+    if not raw and not _historical(sender):
+        _shown_item_changed("image", [instance.pk])
+
+
+def _collection_changed(sender, instance, raw=False, **kwargs):
+    # A restriction on a collection hides or shows every document and image in it and below it.
+    if raw or _historical(sender):
+        return
+    collection = instance if isinstance(instance, Collection) else instance.collection
+    below = Collection.objects.filter(path__startswith=collection.path)
+    documents = get_document_model().objects.filter(collection__in=below).values_list("pk", flat=True)
+    images = get_image_model().objects.filter(collection__in=below).values_list("pk", flat=True)
+    _shown_item_changed("document", list(documents))
+    _shown_item_changed("image", list(images))
+
+
+# Everything else -----------------------------------------------------------------
+
+
+def _site_changed(sender, instance, raw=False, **kwargs):
+    # A new root or host name changes every path of the site: rare enough to make it all again.
+    if not raw and not _historical(sender):
+        store.rebuild(instance)
+
+
+def _other_saved(sender, instance=None, update_fields=None, raw=False, **kwargs):
+    if raw or _historical(sender) or sender._meta.label_lower not in INVALIDATING_MODELS:
+        return
+    bump_content_version()
 
 
 def connect():
-    for signal in (page_published, page_unpublished, post_page_move, published, unpublished):
-        signal.connect(content_changed, dispatch_uid=f"publishing.signals.{signal!r}")
-    post_save.connect(_model_saved, dispatch_uid="publishing.signals.post_save")
-    post_delete.connect(_model_deleted, dispatch_uid="publishing.signals.post_delete")
+    uid = "publishing.signals"
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_page_changed, dispatch_uid=f"{uid}.page.{signal!r}")
+    post_save.connect(_page_saved_any, dispatch_uid=f"{uid}.post_save")
+    post_delete.connect(_deleted_any, dispatch_uid=f"{uid}.post_delete")
+    pre_delete.connect(_deleting_any, dispatch_uid=f"{uid}.pre_delete")
+    for signal in (published, unpublished):
+        signal.connect(_snippet_published, dispatch_uid=f"{uid}.snippet.{signal!r}")
+
+
+def _page_saved_any(sender, **kwargs):
+    if issubclass(sender, Page):
+        _page_saved(sender, **kwargs)
+    elif issubclass(sender, PageViewRestriction):
+        _restriction_changed(sender, **kwargs)
+    elif issubclass(sender, ContactPerson):
+        _snippet_saved(sender, **kwargs)
+    elif issubclass(sender, get_document_model()):
+        _document_changed(sender, **kwargs)
+    elif issubclass(sender, get_image_model()):
+        _image_changed(sender, **kwargs)
+    elif issubclass(sender, (Collection, CollectionViewRestriction)):
+        _collection_changed(sender, **kwargs)
+    elif issubclass(sender, Site):
+        _site_changed(sender, **kwargs)
+    else:
+        _other_saved(sender, **kwargs)
+
+
+def _deleting_any(sender, **kwargs):
+    if issubclass(sender, Page) and not _historical(sender):
+        _page_deleting(sender, **kwargs)
+
+
+def _deleted_any(sender, **kwargs):
+    if _historical(sender):
+        return
+    if issubclass(sender, Page):
+        _page_deleted(sender, **kwargs)
+    elif issubclass(sender, PageViewRestriction):
+        _restriction_changed(sender, **kwargs)
+    elif issubclass(sender, ContactPerson):
+        _contact_changed(kwargs["instance"])
+    elif issubclass(sender, get_document_model()):
+        _document_changed(sender, **kwargs)
+    elif issubclass(sender, get_image_model()):
+        _image_changed(sender, **kwargs)
+    elif issubclass(sender, (Collection, CollectionViewRestriction)):
+        _collection_changed(sender, **kwargs)
+    elif issubclass(sender, Site):
+        bump_content_version()
+    else:
+        _other_saved(sender, **kwargs)

@@ -1,7 +1,8 @@
-"""The one rule for what anonymous API users may see.
+"""The one rule for what the public may see.
 
-Every root field, nested field, rich-text link and search result goes through
-these querysets, so "published on the website" means the same thing everywhere:
+Every channel (GraphQL, the HTML site, search, webhooks) derives what it shows
+from these querysets, so "published on the website" means the same thing
+everywhere:
 
 - a page is public when it is live, inside its go-live/expiry window, in the
   current site, and neither it nor any ancestor is unpublished, expired or
@@ -12,7 +13,17 @@ these querysets, so "published on the website" means the same thing everywhere:
 
 Wagtail's own `.live().public()` misses unpublished ancestors and expiry dates
 that the scheduler has not processed yet; this module covers both.
+
+The rule splits in two parts that the stored public form keeps apart
+(`publishing.store`): *membership* (live, not expired, nothing unpublished or
+restricted on the way up), which only changes when something is saved, and a
+*window* (the latest go-live and earliest expiry on the way up), which passes
+with time alone. A page is public at `now` exactly when it is a member and
+`now` is inside its window.
 """
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
@@ -22,8 +33,12 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
 
 
-def _not_in_window(now) -> Q:
-    return Q(live=False) | Q(expired=True) | Q(expire_at__lte=now) | Q(go_live_at__gt=now)
+def _hidden(now=None) -> Q:
+    """What hides a page or snippet by itself; with `now`, also being outside its go-live/expiry window."""
+    hidden = Q(live=False) | Q(expired=True)
+    if now is not None:
+        hidden |= Q(expire_at__lte=now) | Q(go_live_at__gt=now)
+    return hidden
 
 
 # treebeard's `path` field holds at most 255 characters, 4 per level.
@@ -69,40 +84,115 @@ def _hidden_ancestor(outer_path: str, hidden: Q) -> Exists:
     return Exists(Page.objects.filter(IsAncestorOrSelf(OuterRef(outer_path)), hidden))
 
 
-def public_pages(site: Site | None, *, now=None) -> QuerySet:
-    """Pages the published website shows in `site` (none at all without a site)."""
+def site_pages(site: Site) -> QuerySet:
+    """Every page of the site's tree, whatever its state."""
+    root = site.root_page
+    return Page.objects.filter(path__startswith=root.path, depth__gte=root.depth)
+
+
+def _pages_not_hidden_by(site: Site | None, hidden: Q, *, restrictions: bool = True) -> QuerySet:
     if site is None:
         return Page.objects.none()
-    now = now or timezone.now()
-    unpublished_or_restricted = (_not_in_window(now) & Q(depth__gt=1)) | Q(view_restrictions__isnull=False)
-    root = site.root_page
-    return (
-        Page.objects.filter(path__startswith=root.path, depth__gte=root.depth)
+    unpublished_or_restricted = hidden & Q(depth__gt=1)
+    if restrictions:
+        unpublished_or_restricted |= Q(view_restrictions__isnull=False)
+    pages = (
+        site_pages(site)
         # `depth < 1` is never true; inside the OR it keeps PostgreSQL from turning
         # NOT EXISTS into an anti join, which it plans as a scan of every page per
         # row. As a per-row subplan each check is a few index probes.
         .filter(Q(depth__lt=1) | ~_hidden_ancestor("path", unpublished_or_restricted))
-        # An alias shows its original's content, so it is hidden wherever the original is restricted.
-        .exclude(Q(alias_of__isnull=False) & _hidden_ancestor("alias_of__path", Q(view_restrictions__isnull=False)))
         .order_by("path")
     )
+    if restrictions:
+        # An alias shows its original's content, so it is hidden wherever the original is restricted.
+        pages = pages.exclude(
+            Q(alias_of__isnull=False) & _hidden_ancestor("alias_of__path", Q(view_restrictions__isnull=False))
+        )
+    return pages
+
+
+def public_pages(site: Site | None, *, now=None) -> QuerySet:
+    """Pages the published website shows in `site` (none at all without a site)."""
+    return _pages_not_hidden_by(site, _hidden(now or timezone.now()))
+
+
+def restricted_pages(site: Site | None, *, now=None) -> QuerySet:
+    """Pages public in every way but a view restriction (on them, above them, or on an alias's original).
+
+    The HTML site asks for the password or a login for these, as Wagtail does; the API never shows them.
+    """
+    now = now or timezone.now()
+    unrestricted = _pages_not_hidden_by(site, _hidden(now), restrictions=False)
+    return unrestricted.exclude(pk__in=public_pages(site, now=now).values("pk"))
+
+
+def member_pages(site: Site | None) -> QuerySet:
+    """Pages that are public whenever their window (`page_windows`) is open: `public_pages` without the clock."""
+    return _pages_not_hidden_by(site, _hidden())
+
+
+@dataclass(frozen=True)
+class Window:
+    """When something is public: from `start` (None: always was) until `end` (None: no end)."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def contains(self, now) -> bool:
+        return (self.start is None or self.start <= now) and (self.end is None or self.end > now)
+
+    def next_change(self, now) -> datetime | None:
+        """The next moment this window opens or closes, if any."""
+        upcoming = [t for t in (self.start, self.end) if t is not None and t > now]
+        return min(upcoming) if upcoming else None
+
+
+ALWAYS = Window()
+STEPLEN = Page.steplen
+WINDOW_BATCH = 2000
+
+
+def page_windows(pages) -> dict[int, Window]:
+    """Each page's window: the latest go-live and the earliest expiry of it and its ancestors.
+
+    One query per `WINDOW_BATCH` pages, on the indexed `path` column.
+    """
+    pages = list(pages)
+    windows: dict[int, Window] = {}
+    for start in range(0, len(pages), WINDOW_BATCH):
+        batch = pages[start : start + WINDOW_BATCH]
+        # The tree root (depth 1) is never live and never part of a window.
+        prefixes = {page.path[: STEPLEN * depth] for page in batch for depth in range(2, page.depth + 1)}
+        times = {
+            path: (go_live, expire)
+            for path, go_live, expire in Page.objects.filter(path__in=prefixes).values_list(
+                "path", "go_live_at", "expire_at"
+            )
+        }
+        for page in batch:
+            chain = [times.get(page.path[: STEPLEN * depth], (None, None)) for depth in range(2, page.depth + 1)]
+            go_lives = [go_live for go_live, _ in chain if go_live is not None]
+            expiries = [expire for _, expire in chain if expire is not None]
+            windows[page.pk] = Window(max(go_lives) if go_lives else None, min(expiries) if expiries else None)
+    return windows
 
 
 def public_snippets(model, *, now=None) -> QuerySet:
-    now = now or timezone.now()
-    return model.objects.exclude(_not_in_window(now))
+    return model.objects.exclude(_hidden(now or timezone.now()))
+
+
+def snippet_window(obj) -> Window | None:
+    """When a snippet is public, or None when it is not published at all."""
+    if obj is None or not obj.live or obj.expired:
+        return None
+    return Window(obj.go_live_at, obj.expire_at)
 
 
 def snippet_is_public(obj, *, now=None) -> bool:
     """`public_snippets` for one object already in memory (as chooser blocks hand them over)."""
-    now = now or timezone.now()
-    return bool(
-        obj is not None
-        and obj.live
-        and not obj.expired
-        and (obj.expire_at is None or obj.expire_at > now)
-        and (obj.go_live_at is None or obj.go_live_at <= now)
-    )
+    window = snippet_window(obj)
+    return window is not None and window.contains(now or timezone.now())
 
 
 def _in_public_collection(model) -> QuerySet:

@@ -31,8 +31,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
-from api.content_memo import deadline_for, generation_for
-from api.visibility_cache import MIN_SECONDS, cached_public_pages
+from publishing.reader import MIN_SECONDS, kept, site_deadline, visible_pages
 from publishing.version import shared_version
 from publishing.visibility import public_path
 
@@ -147,8 +146,8 @@ class SiteSearch:
         return getattr(self.backend, "config", None)
 
     def visible_pages(self):
-        # The visibility rule, in a form the search backend can filter with (see api.visibility_cache).
-        return cached_public_pages(self.site)
+        # The visibility rule, in a form the search backend can filter with.
+        return visible_pages(self.site, shared_version())
 
     # The search ------------------------------------------------------------------
 
@@ -161,41 +160,27 @@ class SiteSearch:
 
         # Read once, before any data: what is computed below is at least as new as this version.
         version = shared_version()
-        memo = self._memo(version)
-        key = (
-            query,
-            limit,
-            offset,
-            model._meta.label if model else "",
-            self.config,
-            self.use_synonyms,
-            self.use_promotions,
+        if version is not None and self.site is not None:
+            # The first search under this content version: get the popular ones ranked meanwhile.
+            kept(version, self.site, ("search-warming",), lambda: warming.warm_after_change(self.site, version) or True)
+        key = ("search", query, limit, offset, model._meta.label if model else "", self.config)
+        key += (self.use_synonyms, self.use_promotions)
+        # Popular searches repeat; a repeated one then costs no SQL or cache round trip.
+        results = kept(
+            version,
+            self.site,
+            key,
+            lambda: self._search(query, limit, offset, model, version),
+            until=site_deadline(self.site, version) if version is not None else None,
+            size=20_000,
         )
-        results = memo.get(key) if memo is not None else None
-        if results is None:
-            results = self._search(query, limit, offset, model, version)
-            if memo is not None:
-                memo[key] = results
         if record and offset == 0:
             statistics.record(query, results.total_count)
         return results
 
-    def _memo(self, version) -> dict | None:
-        """This process's answers for the content version (`api.content_memo`), if they may be kept.
-
-        Popular searches repeat; a repeated one then costs no SQL or cache round trip.
-        """
-        if self.site is None or version is None:
-            return None
-        generation = generation_for(self.site, version)
-        if not generation.searches and generation.version is not None:
-            # The first search under this content version: get the popular ones ranked meanwhile.
-            warming.warm_after_change(self.site, generation.version)
-        return generation.searches
-
     def _search(self, query: str, limit: int, offset: int, model, version) -> Results:
         # Also before any data: a go-live or expiry during the search must end what it stores.
-        deadline = deadline_for(self.site, version) if version is not None else 0.0
+        deadline = site_deadline(self.site, version) if version is not None else 0.0
         groups = term_groups(query, use_synonyms=self.use_synonyms)
         pages = self.visible_pages()
         promoted = self._promoted(query, pages, model)
@@ -352,7 +337,7 @@ class SiteSearch:
         key = f"search:vocabulary:{self.site.pk if self.site else 0}:{version}"
         words = cache.get(key)
         if words is None:
-            deadline = deadline_for(self.site, version)
+            deadline = site_deadline(self.site, version)
             words = self._count_words()
             self._store(key, words, VOCABULARY_SECONDS, deadline)
         return words

@@ -3,7 +3,7 @@
 import graphene
 from graphql import GraphQLError
 
-from api.loaders import PublicContent
+from publishing.reader import PublicContent
 
 from .engine import MAX_LIMIT, MAX_QUERY_LENGTH, SearchInputError, SiteSearch
 

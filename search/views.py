@@ -2,7 +2,7 @@ import re
 
 from django.template.response import TemplateResponse
 
-from api.loaders import PublicContent
+from publishing.reader import PublicContent
 
 from .engine import MAX_QUERY_LENGTH, SearchInputError, SiteSearch, tidy
 

@@ -4,9 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from api import caching, content_memo, persisted, visibility_cache
+from api import caching, persisted
 from content_models.demo_content.loader import DemoContentLoader
-from publishing import version
+from publishing import reader, version
 from search import statistics
 
 
@@ -45,7 +45,7 @@ def empty_caches():
         cache.clear()
         caching.clear_local()
         persisted.clear_local()
-        content_memo.clear()
+        reader.clear_memo()
 
     empty()
     yield
@@ -56,7 +56,6 @@ def empty_caches():
 def shared_caching(monkeypatch, demo, empty_caches):
     """Sharing switched on as for real requests; tests run in transactions, where nothing is shared."""
     monkeypatch.setattr(version, "caching_allowed", lambda: True)
-    monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
 
 
 @pytest.fixture

@@ -17,9 +17,10 @@ from graphql import execute, parse
 from graphql.execution import ExecutionContext
 from wagtail.models import Site
 
-from api import caching, content_memo, visibility_cache
+from api import caching
 from api.execution import for_document, never_awaitable
 from content_models.models import ThemePage
+from publishing import reader, version
 from search import engine, statistics, warming
 
 PAGE = 'query { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
@@ -37,7 +38,7 @@ def title(client):
 
 @pytest.mark.django_db
 def test_a_publish_during_a_search_never_files_its_ranking_under_the_new_version(demo, monkeypatch):
-    monkeypatch.setattr(visibility_cache, "caching_allowed", lambda: True)
+    monkeypatch.setattr(version, "caching_allowed", lambda: True)
     site = Site.objects.get(is_default_site=True)
     page = ThemePage.objects.get(slug="infrastruktur")
     real = engine.SiteSearch._promoted
@@ -52,7 +53,7 @@ def test_a_publish_during_a_search_never_files_its_ranking_under_the_new_version
     monkeypatch.setattr(engine.SiteSearch, "_promoted", promoted_while_someone_unpublishes)
     engine.SiteSearch(site).search("dagligvarebutikker")
     monkeypatch.setattr(engine.SiteSearch, "_promoted", real)
-    content_memo.clear()
+    reader.clear_memo()
     assert engine.SiteSearch(site).search("dagligvarebutikker").hits == []
 
 
@@ -86,7 +87,6 @@ class Unreachable:
 def test_a_publish_while_redis_is_down_is_seen_at_once(demo, client, monkeypatch):
     assert title(client) == "Infrastruktur"
     monkeypatch.setattr(caching, "_cache", lambda: Unreachable())
-    monkeypatch.setattr(visibility_cache, "cache", Unreachable())
     ThemePage.objects.get(slug="infrastruktur").unpublish()
     assert title(client) is None
 

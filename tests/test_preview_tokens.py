@@ -5,8 +5,8 @@ import pytest
 from django.core import signing
 from django.test import RequestFactory
 
-from api.preview import create_token
 from content_models.models import PreviewSnapshot, ThemePage
+from content_models.preview_tokens import create_token
 
 pytestmark = pytest.mark.django_db
 

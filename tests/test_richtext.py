@@ -1,6 +1,6 @@
 import pytest
 
-from api.richtext import internal_link_ids, render_public_html
+from publishing.richtext import internal_link_ids, render_public_html
 
 PUBLIC = {("page", 3): "/attraktive-samfunn/", ("document", 7): "http://localhost/documents/7/plan.pdf"}
 

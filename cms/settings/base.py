@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "publishing",
     "search",
     "api",
+    "web",
     "corsheaders",
     "wagtail.contrib.settings",
     "wagtail.contrib.search_promotions",
@@ -194,11 +195,14 @@ API = {
     # How long a process trusts the content version it read (publishing/version.py): the bound on how
     # long another process's publish can take to show. Publishes in the same process show at once.
     "CONTENT_VERSION_TTL": env_float("GRAPHQL_CONTENT_VERSION_TTL", 0.25),
-    # Objects each server process keeps per content version (api/content_memo.py); the bound keeps memory flat.
-    "CONTENT_MEMO_MAX_ENTRIES": env_int("GRAPHQL_CONTENT_MEMO_MAX_ENTRIES", 20000),
     # Automatic persisted queries (Apollo APQ); allow-list mode runs only registered documents.
     "PERSISTED_QUERIES_ONLY": env_bool("GRAPHQL_PERSISTED_QUERIES_ONLY", False),
     "PERSISTED_QUERY_TIMEOUT": env_int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", 30 * 24 * 3600),
+}
+
+PUBLISHING = {
+    # What each server process keeps of public content it read (publishing/memo.py), least recently used out first.
+    "MEMO_BYTES": env_int("PUBLIC_MEMO_MEGABYTES", 32) * 1024 * 1024,
 }
 
 CACHES = {

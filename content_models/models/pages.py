@@ -8,8 +8,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..api_fields import page_fields
 from ..blocks import BodyBlock, section_anchors
-from ..schema import body_items, page_graphql_fields
 
 INTRO_HELP = "Kort ingress i ren tekst. Tomme linjer skiller avsnitt."
 
@@ -35,7 +35,7 @@ class BasePage(Page):
         # with a signed token; otherwise the reference templates render it.
         frontend = settings.API.get("PREVIEW_FRONTEND_URL")
         if frontend and self.pk:
-            from api.preview import create_token
+            from ..preview_tokens import create_token
 
             return redirect(f"{frontend}?{urlencode({'token': create_token(self)})}")
         return super().serve_preview(request, mode_name)
@@ -57,7 +57,7 @@ class HomePage(BasePage):
         index.SearchField("title", boost=TITLE_BOOST),
         index.SearchField("intro", boost=INTRO_BOOST),
     ]
-    graphql_fields = page_graphql_fields(body=False)
+    graphql_fields = page_fields(body=False)
 
     class Meta:
         verbose_name = "forside"
@@ -89,21 +89,10 @@ class BodyPage(BasePage):
         index.SearchField("body_text", boost=BODY_BOOST),
         index.SearchField("contact_text", boost=CONTACT_BOOST),
     ]
-    graphql_fields = page_graphql_fields(body=True)
+    graphql_fields = page_fields(body=True)
 
     class Meta:
         abstract = True
-
-    def graphql_image(self, info, **kwargs):
-        from api.loaders import PublicContent
-
-        return PublicContent.for_request(info.context).image(self.image_id) if self.image_id else None
-
-    def graphql_body(self, info, **kwargs):
-        # Made once per page object; the objects of one content version are shared by its requests.
-        if getattr(self, "_body_items", None) is None:
-            self._body_items = body_items(self)
-        return self._body_items
 
     def section_anchors(self) -> dict[str, str]:
         # Every section of a response asks; the body does not change within one.

@@ -2,7 +2,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from ..schema import ORGANISATION_GRAPHQL_FIELDS
+from ..api_fields import ORGANISATION_FIELDS
 
 
 @register_setting(icon="site")
@@ -27,7 +27,7 @@ class OrganisationSettings(BaseSiteSetting):
         FieldPanel("accessibility_statement_url"),
     ]
 
-    graphql_fields = ORGANISATION_GRAPHQL_FIELDS
+    graphql_fields = ORGANISATION_FIELDS
 
     class Meta:
         verbose_name = "organisasjon"

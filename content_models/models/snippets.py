@@ -3,7 +3,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
 from wagtail.search import index
 
-from ..schema import CONTACT_PERSON_GRAPHQL_FIELDS
+from ..api_fields import CONTACT_PERSON_FIELDS
 
 
 class ContactPerson(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
@@ -38,7 +38,7 @@ class ContactPerson(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Inde
         MultiFieldPanel([FieldPanel("email"), FieldPanel("phone")], heading="Kontaktinformasjon"),
     ]
 
-    graphql_fields = CONTACT_PERSON_GRAPHQL_FIELDS
+    graphql_fields = CONTACT_PERSON_FIELDS
 
     search_fields = [
         index.SearchField("name", boost=2),

@@ -17,6 +17,7 @@ import time
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -272,10 +273,8 @@ class Command(BaseCommand):
         if not no_index:
             index_pages(ids)
             self.stdout.write(f"Indexed them for search in {time.monotonic() - created:.1f} s.")
-        from publishing.version import bump_content_version
-
-        # Bulk inserts send no signals, so everything cached from content is dropped here.
-        bump_content_version()
+        # Bulk inserts send no signals: the stored public form is made here (which also drops every cache).
+        call_command("rebuild_public_store", stdout=self.stdout)
         refresh_statistics()
 
 

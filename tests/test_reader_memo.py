@@ -1,4 +1,4 @@
-"""The per-process memo of public content: no SQL when repeated, never stale, never private.
+"""What each process keeps of public content: no SQL when repeated, never stale, never private, bounded in bytes.
 
 Tests run inside transactions, where nothing is shared between requests; here
 sharing is switched on as it is for real requests, to prove the invalidation.
@@ -16,10 +16,11 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from api import caching, content_memo, visibility_cache
-from api.preview import create_token
+from api import caching
 from api.queries import PAGE_BY_ID, PAGE_BY_PATH
 from content_models.models import ContactPerson, ThemePage
+from content_models.preview_tokens import create_token
+from publishing import reader
 from publishing import version as version_module
 from publishing.models import ContentVersion
 from publishing.version import content_version
@@ -100,32 +101,27 @@ def test_a_previewed_draft_never_reaches_other_requests(shared_caching, client):
     assert crumbs["page"]["breadcrumbs"][-1]["title"] == "Infrastruktur"
 
 
-def test_a_generation_ends_at_the_next_scheduled_expiry(shared_caching, client, monkeypatch):
+def test_what_is_kept_never_outlives_a_scheduled_expiry(shared_caching, client):
     page = ThemePage.objects.get(slug="infrastruktur")
-    # Expiry set in the database only, as the scheduler would find it: no signal is sent.
-    ThemePage.objects.filter(pk=page.pk).update(expire_at=timezone.now() + timedelta(seconds=30))
-    content_memo.clear()
+    page.expire_at = timezone.now() + timedelta(seconds=1)
+    page.save()
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is not None
-    generation = content_memo._generations[page.get_site().pk]
-    assert generation.expires - content_memo._clock() <= 31
-
-    post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})
-    assert content_memo._generations[page.get_site().pk] is generation
-
-    # Past the expiry the next request starts afresh (the visibility cache's own bound is tested elsewhere).
-    later = content_memo._clock() + 31
-    monkeypatch.setattr(content_memo, "_clock", lambda: later)
-    post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})
-    assert content_memo._generations[page.get_site().pk] is not generation
+    time.sleep(1.2)
+    assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is None
 
 
-def test_memory_is_bounded_by_starting_a_new_generation(shared_caching, client, settings):
-    settings.API = {**settings.API, "CONTENT_MEMO_MAX_ENTRIES": 5}
-    site_pk = ThemePage.objects.get(slug="infrastruktur").get_site().pk
+def test_memory_is_bounded_in_bytes_and_the_least_recently_used_goes_first(shared_caching, client, monkeypatch):
+    budget = 40_000
+    monkeypatch.setattr(reader, "_process_memo", reader.ByteLRU(budget))
     query = "query($path: String) { page(urlPath: $path) { title } }"
-    for number in range(10):
+    post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})
+    for number in range(200):
         post(client, query, {"path": f"/finnes-ikke-{number}/"})
-        assert content_memo._generations[site_pk].size() <= 6
+        # The page everybody reads stays; the misses nobody asks for again make room.
+        post(client, query, {"path": INFRASTRUCTURE})
+        assert reader._process_memo.bytes <= budget
+    count, _ = queries_for(client, query, {"path": INFRASTRUCTURE})
+    assert count == 0
 
 
 def test_the_version_is_trusted_for_its_ttl_and_own_publishes_show_at_once(shared_caching, client, settings):
@@ -167,7 +163,6 @@ def test_a_shared_cache_that_is_down_does_not_delay_a_publish(shared_caching, cl
     # Redis down (django-redis ignores its errors): the version lives in the database, so publishes still show.
     dummy = DummyCache("dummy", {})
     monkeypatch.setattr(caching, "_cache", lambda: dummy)
-    monkeypatch.setattr(visibility_cache, "cache", dummy)
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"]["title"] == "Infrastruktur"
     ThemePage.objects.get(slug="infrastruktur").unpublish()
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is None
@@ -175,11 +170,12 @@ def test_a_shared_cache_that_is_down_does_not_delay_a_publish(shared_caching, cl
 
 def test_nothing_made_just_before_a_scheduled_expiry_outlives_it(shared_caching, client):
     page = ThemePage.objects.get(slug="infrastruktur")
-    ThemePage.objects.filter(pk=page.pk).update(expire_at=timezone.now() + timedelta(seconds=0.6))
+    page.expire_at = timezone.now() + timedelta(seconds=0.6)
+    page.save()
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is not None
     time.sleep(0.8)
-    # Another process starts its generation now, from whatever the shared cache still holds.
-    content_memo.clear()
+    # Another process starts afresh, from whatever the shared cache still holds.
+    reader.clear_memo()
     assert post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})["page"] is None
 
 

@@ -11,11 +11,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
-from graphql import GraphQLError
 
-from content_models.models import PreviewSnapshot
+from .models import PreviewSnapshot
 
+# Unchanged since the token code lived in the API: tokens issued before the move stay valid.
 SALT = "api.preview-token.v1"
+
+
+class PreviewTokenError(ValueError):
+    """A token that cannot be used; the message is safe to show to the client."""
 
 
 def max_age() -> int:
@@ -34,18 +38,18 @@ def create_token(page) -> str:
 
 
 def page_for_token(token: str):
-    """The previewed page for a valid token; a clear GraphQLError otherwise."""
+    """The previewed page for a valid token; `PreviewTokenError` with a clear message otherwise."""
     try:
         payload = _signer().unsign_object(token, max_age=max_age())
     except signing.SignatureExpired as error:
-        raise GraphQLError("The preview token has expired. Open the preview again from the admin.") from error
+        raise PreviewTokenError("The preview token has expired. Open the preview again from the admin.") from error
     except (signing.BadSignature, ValueError, TypeError) as error:
-        raise GraphQLError("Invalid preview token.") from error
+        raise PreviewTokenError("Invalid preview token.") from error
     if not isinstance(payload, dict):
-        raise GraphQLError("Invalid preview token.")
+        raise PreviewTokenError("Invalid preview token.")
     snapshot = (
         PreviewSnapshot.objects.filter(key=payload.get("k"), page_id=payload.get("p")).select_related("page").first()
     )
     if snapshot is None:
-        raise GraphQLError("Invalid preview token.")
+        raise PreviewTokenError("Invalid preview token.")
     return snapshot.as_page()

@@ -1,0 +1,447 @@
+"""Public content as a request reads it: a few indexed queries on the stored form.
+
+Every channel reads pages through `PublicContent.for_request(request)`: the
+GraphQL resolvers, the HTML site and search. A page comes back as a
+`publishing.records.PageRecord` with its body already resolved, so a full
+page is one query for the page and one for its ancestors and children
+together, however many blocks, links and contacts it has.
+
+Outside a transaction the records come from the stored form
+(`publishing.models.PublicPage`), with the clock applied to each page's
+window, so scheduled go-live and expiry take effect on the second. A row
+whose body shows something that changed since it was stored (marked stale,
+or past its `valid_until`) is made again on the spot until the worker has
+stored the new one.
+
+Inside a transaction (tests, admin actions) what is read may be uncommitted
+and nothing may be kept: the same records are made on the spot from the
+visibility rule itself (`LiveSource`), with the same code the store uses.
+
+What is read outside transactions is also kept in the process
+(`publishing.memo`), keyed by the content version and bounded in bytes: a
+repeated request runs no SQL.
+"""
+
+import datetime
+from functools import cached_property
+
+import orjson
+from django.conf import settings
+from django.db import connection
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from wagtail.models import Page, Site
+
+from content_models.models import ContactPerson
+
+from .memo import MISSING, ByteLRU
+from .models import PublicPage
+from .records import PageRecord, build_records
+from .specific import specific_pages
+from .store import FIELDS
+from .version import shared_version
+from .visibility import member_pages, page_windows, public_images, public_pages, public_snippets
+
+STEPLEN = Page.steplen
+# Longest that anything read is kept without looking at the schedule again.
+MAX_SECONDS = 300
+# Shorter than this, keeping something is not worth it.
+MIN_SECONDS = 0.5
+
+
+def _memo() -> ByteLRU:
+    global _process_memo
+    if _process_memo is None:
+        _process_memo = ByteLRU(settings.PUBLISHING["MEMO_BYTES"])
+    return _process_memo
+
+
+_process_memo: ByteLRU | None = None
+
+
+def clear_memo():
+    if _process_memo is not None:
+        _process_memo.clear()
+
+
+def _size(value) -> int:
+    if isinstance(value, list):
+        return 100 + sum(_size(item) for item in value)
+    if isinstance(value, PageRecord):
+        # Python objects take about three times their JSON form.
+        return 600 + 3 * len(orjson.dumps(value.data))
+    return 1000
+
+
+def kept(version: int | None, site: Site | None, key: tuple, make, *, until: float | None = None, size=None):
+    """`make()`, remembered in this process for the content version (never inside transactions).
+
+    `until` (wall clock) ends the entry early: at the next scheduled change, for answers that depend on it.
+    """
+    if version is None or site is None:
+        return make()
+    key = (version, site.pk, *key)
+    found = _memo().get(key, MISSING)
+    if found is MISSING:
+        found = make()
+        _memo().set(key, found, size if size is not None else _size(found), expires=until)
+    return found
+
+
+def visible_pages(site: Site | None, version: int | None, now=None):
+    """The site's public pages as a `Page` queryset, for filters such as the search backend's."""
+    now = now or timezone.now()
+    if site is None:
+        return Page.objects.none()
+    if version is None:
+        public = public_pages(site, now=now).values("pk")
+    else:
+        public = PublicPage.objects.filter(_window_q(now), site_id=site.pk).values("page_id")
+    # A plain `pk IN (...)` filter: search backends accept nothing more complex.
+    return Page.objects.filter(pk__in=public).order_by("path")
+
+
+def site_deadline(site: Site | None, version: int | None, now=None) -> float:
+    """Until when (wall clock) what is read from the site's public content now stays true."""
+    now = now or timezone.now()
+    if site is None:
+        return now.timestamp() + MAX_SECONDS
+    source = (StoredSource if version is not None else LiveSource)(site, now)
+    if version is None:
+        return source.deadline()
+    key = (version, site.pk, "deadline")
+    found = _memo().get(key)
+    if found is None:
+        found = source.deadline()
+        _memo().set(key, found, 100, expires=found)
+    return found
+
+
+def _window_q(now) -> Q:
+    return (Q(visible_from__isnull=True) | Q(visible_from__lte=now)) & (
+        Q(visible_until__isnull=True) | Q(visible_until__gt=now)
+    )
+
+
+class StoredSource:
+    """Records from the stored form; stale bodies made again on the spot."""
+
+    def __init__(self, site: Site, now):
+        self.site = site
+        self.now = now
+
+    def _select(self, condition: Q, *, window=False, window_slice=None) -> list[PageRecord]:
+        rows = PublicPage.objects.filter(condition, site_id=self.site.pk)
+        if window:
+            rows = rows.filter(_window_q(self.now))
+        rows = rows.order_by("path").values_list(*FIELDS, "stale")
+        if window_slice is not None:
+            rows = rows[window_slice]
+        records, outdated = [], []
+        for *values, stale in rows:
+            record = PageRecord(*values)
+            if stale or (record.valid_until is not None and record.valid_until <= self.now):
+                outdated.append(record)
+            records.append(record)
+        if outdated:
+            fresh = self._remake(outdated)
+            records = [fresh.get(record.page_id, record) for record in records]
+        return records
+
+    def _remake(self, records) -> dict[int, PageRecord]:
+        pages = specific_pages(Page.objects.filter(pk__in=[r.page_id for r in records]))
+        windows = {r.page_id: r.window for r in records}
+        return {r.page_id: r for r in build_records(self.site, pages, windows, now=self.now)}
+
+    def by_path(self, url_path: str) -> PageRecord | None:
+        found = self._select(Q(url_path=url_path))
+        return found[0] if found else None
+
+    def by_id(self, pk: int) -> PageRecord | None:
+        found = self._select(Q(page_id=pk))
+        return found[0] if found else None
+
+    def by_slug(self, slug: str) -> PageRecord | None:
+        found = self._select(Q(slug=slug), window=True, window_slice=slice(0, 1))
+        return found[0] if found else None
+
+    def around(self, ancestor_paths: set[str], parent_ids: set[int]) -> list[PageRecord]:
+        return self._select(Q(path__in=ancestor_paths) | Q(parent_id__in=parent_ids))
+
+    def listing(self, content_type_id: int | None, window_slice: slice) -> list[PageRecord]:
+        condition = Q(content_type_id=content_type_id) if content_type_id else Q()
+        return self._select(condition, window=True, window_slice=window_slice)
+
+    def deadline(self) -> float:
+        """When (wall clock) what is read now may stop being true: the next window to open or close.
+
+        One statement: the earliest future time in each indexed column, pages and contact people alike.
+        """
+        pages, people = PublicPage._meta.db_table, ContactPerson._meta.db_table
+        branches = [(pages, column, True) for column in ("visible_from", "visible_until", "valid_until")]
+        branches += [(people, column, False) for column in ("go_live_at", "expire_at")]
+        # Table and column names are this module's constants; every value is a parameter.
+        sql = " UNION ALL ".join(
+            f"SELECT MIN({column}) AS t FROM {table} WHERE {column} > %s"  # noqa: S608
+            + (" AND site_id = %s" if by_site else "")
+            for table, column, by_site in branches
+        )
+        params = [
+            value for _, _, by_site in branches for value in ([self.now, self.site.pk] if by_site else [self.now])
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MIN(t) FROM ({sql}) AS upcoming", params)  # noqa: S608
+            (found,) = cursor.fetchone()
+        if isinstance(found, str):
+            # SQLite hands back the text it stores.
+            found = parse_datetime(found)
+        if found is not None and timezone.is_naive(found):
+            found = timezone.make_aware(found, datetime.UTC)
+        return _deadline(self.now, [found])
+
+
+class LiveSource:
+    """The same records, made on the spot from the visibility rule (inside transactions)."""
+
+    def __init__(self, site: Site, now):
+        self.site = site
+        self.now = now
+
+    def _make(self, pages) -> list[PageRecord]:
+        pages = specific_pages(pages)
+        return build_records(self.site, pages, page_windows(pages), now=self.now)
+
+    def _members(self, condition: Q) -> list[PageRecord]:
+        return self._make(member_pages(self.site).filter(condition))
+
+    def by_path(self, url_path: str) -> PageRecord | None:
+        found = [r for r in self._members(Q(url_path=self._tree_path(url_path))) if r.url_path == url_path]
+        return found[0] if found else None
+
+    def _tree_path(self, url_path: str) -> str:
+        # Public paths are below the site's home page; Wagtail's url_path starts at the tree root.
+        return self.site.root_page.url_path + url_path[1:]
+
+    def by_id(self, pk: int) -> PageRecord | None:
+        found = self._members(Q(pk=pk))
+        return found[0] if found else None
+
+    def by_slug(self, slug: str) -> PageRecord | None:
+        found = self._make(public_pages(self.site, now=self.now).filter(slug=slug)[:1])
+        return found[0] if found else None
+
+    def around(self, ancestor_paths: set[str], parent_ids: set[int]) -> list[PageRecord]:
+        parents = Page.objects.filter(pk__in=parent_ids).values_list("path", flat=True)
+        condition = Q(path__in=ancestor_paths)
+        for path in parents:
+            condition |= Q(path__startswith=path, depth=len(path) // STEPLEN + 1)
+        return self._members(condition)
+
+    def listing(self, content_type_id: int | None, window_slice: slice) -> list[PageRecord]:
+        pages = public_pages(self.site, now=self.now)
+        if content_type_id:
+            pages = pages.filter(content_type_id=content_type_id)
+        return self._make(pages[window_slice])
+
+    def deadline(self) -> float:
+        now = self.now
+        found = Page.objects.filter(path__startswith=self.site.root_page.path).aggregate(
+            start=Min("go_live_at", filter=Q(go_live_at__gt=now)), end=Min("expire_at", filter=Q(expire_at__gt=now))
+        )
+        return _deadline(now, [*found.values(), *_contact_times(now)])
+
+
+def _contact_times(now) -> list:
+    found = ContactPerson.objects.aggregate(
+        start=Min("go_live_at", filter=Q(go_live_at__gt=now)), end=Min("expire_at", filter=Q(expire_at__gt=now))
+    )
+    return list(found.values())
+
+
+def _deadline(now, times) -> float:
+    upcoming = [t for t in times if t is not None]
+    seconds = MAX_SECONDS if not upcoming else min(MAX_SECONDS, (min(upcoming) - now).total_seconds())
+    return now.timestamp() + max(0.0, seconds)
+
+
+class PublicContent:
+    """What one request reads of public content (see the module docstring)."""
+
+    def __init__(self, request):
+        self.request = request
+        self.now = timezone.now()
+        # Pages handed out as results: their children and breadcrumbs are what a client asks for next.
+        self._results: dict[int, PageRecord] = {}
+        self._by_path: dict[str, PageRecord | None] = {}
+        self._children: dict[int, list[PageRecord]] = {}
+        self._expected: set[str] = set()
+
+    @classmethod
+    def for_request(cls, request) -> "PublicContent":
+        if not hasattr(request, "_public_content"):
+            request._public_content = cls(request)
+        return request._public_content
+
+    @cached_property
+    def version(self) -> int | None:
+        """The content version this request is answered from; None inside a transaction, where nothing is kept."""
+        return shared_version(self.request)
+
+    @cached_property
+    def site(self) -> Site | None:
+        if self.version is None:
+            return Site.find_for_request(self.request)
+        key = ("site", self.request.get_host(), self.request.get_port(), self.version)
+        site = _memo().get(key, MISSING)
+        if site is MISSING:
+            site = Site.find_for_request(self.request)
+            _memo().set(key, site, 500)
+        return site
+
+    @cached_property
+    def source(self):
+        cls = StoredSource if self.version is not None else LiveSource
+        return cls(self.site, self.now)
+
+    @cached_property
+    def origin(self) -> str:
+        """Scheme and host of the request: documents are served from the host the client used."""
+        return f"{self.request.scheme}://{self.request.get_host()}"
+
+    def absolute_url(self, path: str) -> str:
+        root = self.site.root_url if self.site is not None else ""
+        return root.rstrip("/") + path if root else path
+
+    def document_url(self, url: str) -> str:
+        return self.origin + url if url.startswith("/") else url
+
+    def html(self, html: str) -> str:
+        """Stored rich text with its document links made absolute for this request's host."""
+        return html.replace('href="/documents/', f'href="{self.origin}/documents/') if "/documents/" in html else html
+
+    # Keeping what was read ------------------------------------------------------
+
+    def _kept(self, key, make, *, until: float | None = None, size=None):
+        return kept(self.version, self.site, key, make, until=until, size=size)
+
+    def deadline(self) -> float:
+        """Until when (wall clock) what this request reads stays true."""
+        return site_deadline(self.site, self.version, self.now)
+
+    def _visible(self, record: PageRecord | None) -> PageRecord | None:
+        if record is None or not record.window.contains(self.now):
+            return None
+        return record
+
+    # Lookups ------------------------------------------------------------------------
+
+    def remember(self, records, *, result=True):
+        for record in records:
+            if record is not None:
+                self._by_path.setdefault(record.path, record)
+                if result:
+                    self._results.setdefault(record.page_id, record)
+        return records
+
+    def expect(self, fields: set[str]):
+        """Note which page fields the query selects, so their lookups can share one query."""
+        self._expected |= fields
+
+    def page_by_path(self, url_path: str) -> PageRecord | None:
+        if self.site is None:
+            return None
+        record = self._kept(("path", url_path), lambda: self.source.by_path(url_path))
+        return self._result(record)
+
+    def page_by_id(self, pk: int) -> PageRecord | None:
+        if self.site is None:
+            return None
+        return self._result(self._kept(("id", pk), lambda: self.source.by_id(pk)))
+
+    def page_by_slug(self, slug: str) -> PageRecord | None:
+        if self.site is None:
+            return None
+        return self._result(self._kept(("slug", slug), lambda: self.source.by_slug(slug), until=self.deadline()))
+
+    def _result(self, record):
+        record = self._visible(record)
+        if record is not None:
+            self.remember([record])
+        return record
+
+    def pages(self, *, content_type_id: int | None = None, window: slice) -> list[PageRecord]:
+        """Public pages in tree (menu) order, optionally of one type."""
+        if self.site is None:
+            return []
+        found = self._kept(
+            ("list", content_type_id, window.start, window.stop),
+            lambda: self.source.listing(content_type_id, window),
+            until=self.deadline(),
+        )
+        return self.remember([r for r in found if self._visible(r)])
+
+    def _fill(self, record: PageRecord, *, ancestors=False, children=False):
+        """Fetch ancestors and children of every result page in one query, with what the query will ask next."""
+        ancestors = ancestors or bool(self._expected & {"breadcrumbs", "parent"})
+        children = children or "children" in self._expected
+        sources = {**self._results, record.page_id: record}.values()
+        root_depth = self.site.root_page.depth
+        paths: set[str] = set()
+        if ancestors:
+            paths = {r.path[: STEPLEN * d] for r in sources for d in range(root_depth, r.depth)} - self._by_path.keys()
+        parents = {r.page_id for r in sources} - self._children.keys() if children else set()
+        if not (paths or parents):
+            return
+        key = ("around", frozenset(paths), frozenset(parents))
+        found = self._kept(key, lambda: self.source.around(paths, parents))
+        by_path = {r.path: r for r in found}
+        for path in paths:
+            self._by_path[path] = by_path.get(path)
+        for parent in parents:
+            self._children[parent] = [r for r in found if r.parent_id == parent]
+
+    def ancestors(self, record: PageRecord) -> list[PageRecord]:
+        """Public ancestors from the site's home page down to the parent."""
+        root_depth = self.site.root_page.depth
+        wanted = [record.path[: STEPLEN * d] for d in range(root_depth, record.depth)]
+        if any(path not in self._by_path for path in wanted):
+            self._fill(record, ancestors=True)
+        chain = [self._visible(self._by_path.get(path)) for path in wanted]
+        # A hidden ancestor hides the page itself, so a gap here means the page is not public.
+        return [r for r in chain if r is not None]
+
+    def parent(self, record: PageRecord) -> PageRecord | None:
+        if record.depth <= self.site.root_page.depth:
+            return None
+        found = self.ancestors(record)
+        return found[-1] if found else None
+
+    def children(self, record: PageRecord) -> list[PageRecord]:
+        if record.page_id not in self._children:
+            self._fill(record, children=True)
+        # Results of this request, so their own children and breadcrumbs are batched too.
+        return self.remember([r for r in self._children[record.page_id] if self._visible(r)])
+
+    # Other public content ------------------------------------------------------------
+
+    def image_rendition(self, image_id: int, filter_spec: str):
+        """A rendition of a public image, made on first use (callers allow a fixed set of filters)."""
+        image = self._kept(
+            ("image", image_id), lambda: public_images().filter(pk=image_id).prefetch_renditions().first(), size=5000
+        )
+        return image.get_rendition(filter_spec) if image is not None else None
+
+    def contact_people(self, window: slice) -> list[ContactPerson]:
+        return self._kept(
+            ("contacts", window.start, window.stop),
+            lambda: list(public_snippets(ContactPerson, now=self.now).order_by("name", "pk")[window]),
+            until=self.deadline(),
+        )
+
+    def contact_person(self, pk: int) -> ContactPerson | None:
+        return self._kept(
+            ("contact", pk),
+            lambda: public_snippets(ContactPerson, now=self.now).filter(pk=pk).first(),
+            until=self.deadline(),
+        )

@@ -1,0 +1,304 @@
+"""The stored public form: one row per public page, kept in step with the content.
+
+Work that depends only on content is done when content changes, not when it
+is read. Publishing, unpublishing, moving or restricting a page refreshes
+that page's subtree in the same transaction (`refresh_subtree`): membership,
+public paths and windows of every page below are checked in a few set-based
+queries, and only pages whose public form can have changed are made again.
+Pages whose body *shows* something that changed (a contact person, a linked
+page's title or path, a document, an image) are marked stale at once and
+made again by the worker (`refresh_stale`); until then readers make their
+body on the spot, so nothing out of date is ever served.
+
+Every write takes the content version's row lock first (by bumping it), so
+writers of the store run one after another and each reads what the previous
+one committed.
+
+`check` compares the store with the visibility rule, page by page.
+"""
+
+import dataclasses
+import threading
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+from wagtail.models import Page, Site
+
+from .events import ChangeSet, pending_changes
+from .models import PublicPage, PublicReference
+from .records import PageRecord, build_records, references
+from .specific import specific_pages
+from .version import bump_content_version
+from .visibility import Window, member_pages, page_windows, public_pages, public_path
+
+FIELDS = [field.name for field in dataclasses.fields(PageRecord)]
+# Written on every refresh; the row's identity (site, page) is not.
+UPDATED = [name for name in FIELDS if name not in ("site_id", "page_id")] + ["stale"]
+BATCH = 500
+STALE_BATCH = 200
+
+
+def record_of(row: PublicPage) -> PageRecord:
+    return PageRecord(**{name: getattr(row, name) for name in FIELDS})
+
+
+def _row(record: PageRecord) -> PublicPage:
+    return PublicPage(**{name: getattr(record, name) for name in FIELDS}, stale=False)
+
+
+def sites_containing(path: str) -> list[Site]:
+    return [site for site in Site.objects.select_related("root_page") if path.startswith(site.root_page.path)]
+
+
+def _visible(window: Window | None, now) -> bool:
+    return window is not None and window.contains(now)
+
+
+def _same(old: PublicPage, new: PageRecord) -> bool:
+    return not old.stale and all(getattr(old, name) == getattr(new, name) for name in FIELDS)
+
+
+class _Refresh:
+    """One refresh of part of one site's stored form, and what it changed."""
+
+    def __init__(self, site: Site, changes: ChangeSet | None, now):
+        self.site = site
+        self.changes = changes
+        self.now = now
+        # Pages whose title, path or visibility changed: whatever links to them is made again.
+        self.moved_or_renamed: set[int] = set()
+
+    def run(self, *, under: str | None = None, ids=None, always=()):
+        """Refresh the pages below `under` (a tree path) or with these `ids`; always make `always` again."""
+        pages = Q(path__startswith=under) if under is not None else Q(pk__in=ids)
+        members = member_pages(self.site).filter(pages).exclude(pk__in=_being_deleted())
+        members = list(members.only("pk", "path", "depth", "url_path", "locale_id"))
+        # Rows are found by page as well as by path: a moved page's row still has its old path.
+        rows = Q(path__startswith=under) if under is not None else Q(page_id__in=ids)
+        rows |= Q(page_id__in=[member.pk for member in members])
+        stored = {row.page_id: row for row in PublicPage.objects.filter(rows, site=self.site).defer("data")}
+        windows = page_windows(members)
+        redo = [
+            member.pk
+            for member in members
+            if member.pk in always
+            or member.pk not in stored
+            or stored[member.pk].stale
+            or stored[member.pk].url_path != public_path(member, self.site)
+            or stored[member.pk].window != windows[member.pk]
+        ]
+        gone = [stored[pk] for pk in stored.keys() - {member.pk for member in members}]
+        self._write(redo, windows, stored)
+        self._remove(gone)
+
+    def _write(self, ids: list[int], windows, stored: dict[int, PublicPage]):
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            pages = specific_pages(Page.objects.filter(pk__in=batch))
+            records = build_records(self.site, pages, windows, now=self.now)
+            old_data = dict(PublicPage.objects.filter(site=self.site, page_id__in=batch).values_list("page_id", "data"))
+            changed = []
+            for record in records:
+                old = stored.get(record.page_id)
+                if old is not None:
+                    old.data = old_data.get(record.page_id, {})
+                    if _same(old, record):
+                        continue
+                changed.append(record)
+                self._note(old, record)
+            if changed:
+                PublicPage.objects.bulk_create(
+                    [_row(record) for record in changed],
+                    update_conflicts=True,
+                    unique_fields=["site", "page"],
+                    update_fields=UPDATED,
+                )
+            PublicReference.objects.filter(site=self.site, page_id__in=batch).delete()
+            PublicReference.objects.bulk_create(
+                PublicReference(site=self.site, page_id=page.pk, kind=kind, target_id=target)
+                for page in pages
+                for kind, target in references(page)
+            )
+
+    def _remove(self, rows: list[PublicPage]):
+        if not rows:
+            return
+        ids = [row.page_id for row in rows]
+        existing = set(Page.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        for row in rows:
+            self._note(row, None, deleted=row.page_id not in existing)
+        PublicPage.objects.filter(site=self.site, page_id__in=ids).delete()
+        PublicReference.objects.filter(site=self.site, page_id__in=ids).delete()
+
+    def _note(self, old: PublicPage | None, new: PageRecord | None, *, deleted: bool = False):
+        before = _visible(old.window if old is not None else None, self.now)
+        after = _visible(new.window if new is not None else None, self.now)
+        identity_changed = (
+            old is None
+            or new is None
+            or old.title != new.title
+            or old.url_path != new.url_path
+            or old.window != new.window
+        )
+        page = new or old
+        if identity_changed:
+            self.moved_or_renamed.add(page.page_id)
+        if self.changes is None or not (before or after):
+            return
+        if before and after:
+            event = "page.moved" if old.url_path != new.url_path else "page.published"
+        elif after:
+            event = "page.published"
+        else:
+            event = "page.deleted" if deleted else "page.unpublished"
+        paths = [row.url_path for row, shown in ((old, before), (new, after)) if row is not None and shown]
+        item = {"type": "page", "id": page.page_id, "locale": page.locale}
+        self.changes.add(event, self.site.hostname, item=item, paths=paths, tags=[f"page:{page.page_id}"])
+        if identity_changed:
+            parents = {row.parent_id for row in (old, new) if row is not None}
+            self.changes.also(self.site.hostname, paths=_visible_paths(self.site, parents - {None}, self.now))
+
+
+def _visible_paths(site, page_ids, now) -> list[str]:
+    if not page_ids:
+        return []
+    rows = PublicPage.objects.filter(site=site, page_id__in=page_ids).values_list(
+        "url_path", "visible_from", "visible_until"
+    )
+    return [path for path, start, end in rows if Window(start, end).contains(now)]
+
+
+def pages_showing(kind: str, target_ids) -> list[tuple[str, str]]:
+    """(site host name, public path) of every stored page, public now, that shows one of these targets."""
+    now = timezone.now()
+    sources = PublicReference.objects.filter(kind=kind, target_id__in=list(target_ids))
+    rows = PublicPage.objects.filter(page_id__in=sources.values("page_id"), site_id__in=sources.values("site_id"))
+    return [
+        (hostname, path)
+        for hostname, path, start, end in rows.values_list(
+            "site__hostname", "url_path", "visible_from", "visible_until"
+        )
+        if Window(start, end).contains(now)
+    ]
+
+
+def mark_referrers_stale(kind: str, target_ids, changes: ChangeSet | None = None) -> int:
+    """Mark every stored page that shows one of these targets as stale; the worker makes them again."""
+    target_ids = list(target_ids)
+    if not target_ids:
+        return 0
+    sources = PublicReference.objects.filter(kind=kind, target_id__in=target_ids)
+    rows = PublicPage.objects.filter(page_id__in=sources.values("page_id"), site_id__in=sources.values("site_id"))
+    if changes is not None:
+        for site, path in pages_showing(kind, target_ids):
+            changes.also(site, paths=[path])
+    marked = rows.update(stale=True)
+    if marked:
+        # Enqueued in this transaction: the worker sees the task exactly when it can see the change.
+        refresh_stale_pages.enqueue()
+    return marked
+
+
+# Pages being deleted in this thread: Django collects the rows that cascade before it sends
+# pre_delete, so a row stored from a signal sent then would outlive its page.
+_deleting = threading.local()
+
+
+def deleting(pk: int):
+    _being_deleted().add(pk)
+
+
+def deleted(pk: int):
+    _being_deleted().discard(pk)
+
+
+def _being_deleted() -> set[int]:
+    if not hasattr(_deleting, "pks"):
+        _deleting.pks = set()
+    return _deleting.pks
+
+
+def forget_page(pk: int):
+    """A deleted page's references (its rows went with it)."""
+    PublicReference.objects.filter(page_id=pk).delete()
+
+
+def _lock():
+    # Every store write is a change of public content; taking the version row first also
+    # makes concurrent writers wait for each other (see the module docstring).
+    bump_content_version()
+
+
+@transaction.atomic
+def refresh_subtree(page: Page):
+    """Make the stored form of `page` and everything below it agree with the rule now."""
+    _lock()
+    changes = pending_changes()
+    for site in sites_containing(page.path):
+        refresh = _Refresh(site, changes, timezone.now())
+        refresh.run(under=page.path, always={page.pk})
+        mark_referrers_stale("page", refresh.moved_or_renamed, changes)
+
+
+@transaction.atomic
+def rebuild(site: Site | None = None) -> int:
+    """Make the whole stored form again (after bulk imports, or to repair it); returns the rows kept."""
+    _lock()
+    sites = [site] if site is not None else list(Site.objects.select_related("root_page"))
+    kept = 0
+    for each in sites:
+        refresh = _Refresh(each, None, timezone.now())
+        refresh.run(under="", always=set(member_pages(each).values_list("pk", flat=True)))
+        kept += PublicPage.objects.filter(site=each).count()
+    return kept
+
+
+@transaction.atomic
+def refresh_stale(limit: int = STALE_BATCH) -> int:
+    """Make again the stored pages marked stale or past `valid_until`; returns how many were looked at."""
+    _lock()
+    now = timezone.now()
+    due = list(
+        PublicPage.objects.filter(Q(stale=True) | Q(valid_until__lte=now)).values_list("site_id", "page_id")[:limit]
+    )
+    by_site = defaultdict(set)
+    for site_id, page_id in due:
+        by_site[site_id].add(page_id)
+    for site in Site.objects.select_related("root_page").filter(pk__in=by_site):
+        refresh = _Refresh(site, None, now)
+        refresh.run(ids=by_site[site.pk], always=by_site[site.pk])
+        mark_referrers_stale("page", refresh.moved_or_renamed)
+    return len(due)
+
+
+@task()
+def refresh_stale_pages():
+    while refresh_stale() >= STALE_BATCH:
+        pass
+
+
+def check(site: Site, *, now=None) -> list[str]:
+    """Differences between the stored form and the rule's answer now; empty when they agree.
+
+    Pages marked stale are compared as readers serve them: made again on the spot.
+    """
+    now = now or timezone.now()
+    problems = []
+    public = list(public_pages(site, now=now).values_list("pk", flat=True))
+    stored = {row.page_id: row for row in PublicPage.objects.filter(site=site) if row.window.contains(now)}
+    for pk in sorted(set(public) - stored.keys()):
+        problems.append(f"page {pk} is public but not stored")
+    for pk in sorted(stored.keys() - set(public)):
+        problems.append(f"page {pk} ({stored[pk].url_path}) is stored but not public")
+    both = [pk for pk in public if pk in stored and not stored[pk].stale]
+    for start in range(0, len(both), BATCH):
+        pages = specific_pages(Page.objects.filter(pk__in=both[start : start + BATCH]))
+        for record in build_records(site, pages, now=now):
+            row = stored[record.page_id]
+            for name in FIELDS:
+                if getattr(row, name) != getattr(record, name):
+                    problems.append(f"page {record.page_id} ({record.url_path}): stored {name} differs from the rule")
+    return problems
