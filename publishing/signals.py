@@ -70,6 +70,15 @@ def _page_changed(sender, instance, **kwargs):
         store.refresh_subtree(page)
 
 
+def _page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
+    # A move shifts the paths of siblings too, in the old place and the new one.
+    for parent in {parent_page_before.pk, parent_page_after.pk} if parent_page_before and parent_page_after else ():
+        page = Page.objects.filter(pk=parent).first()
+        if page is not None:
+            store.refresh_subtree(page)
+    _page_changed(sender, instance)
+
+
 def _page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw or _historical(sender) or _draft_only(update_fields):
         return
@@ -192,8 +201,9 @@ def _other_saved(sender, instance=None, update_fields=None, raw=False, **kwargs)
 
 def connect():
     uid = "publishing.signals"
-    for signal in (page_published, page_unpublished, post_page_move):
+    for signal in (page_published, page_unpublished):
         signal.connect(_page_changed, dispatch_uid=f"{uid}.page.{signal!r}")
+    post_page_move.connect(_page_moved, dispatch_uid=f"{uid}.page.moved")
     post_save.connect(_page_saved_any, dispatch_uid=f"{uid}.post_save")
     post_delete.connect(_deleted_any, dispatch_uid=f"{uid}.post_delete")
     pre_delete.connect(_deleting_any, dispatch_uid=f"{uid}.pre_delete")

@@ -73,25 +73,42 @@ class _Refresh:
 
     def run(self, *, under: str | None = None, ids=None, always=()):
         """Refresh the pages below `under` (a tree path) or with these `ids`; always make `always` again."""
-        pages = Q(path__startswith=under) if under is not None else Q(pk__in=ids)
-        members = member_pages(self.site).filter(pages).exclude(pk__in=_being_deleted())
+        if under is not None:
+            # The pages below the path now, and the stored rows that were below it: a move shifts
+            # paths (siblings' too), so a row found by its old path may belong to a page elsewhere now.
+            wanted = Q(pk__in=Page.objects.filter(path__startswith=under).values("pk")) | Q(
+                pk__in=PublicPage.objects.filter(site=self.site, path__startswith=under).values("page_id")
+            )
+        else:
+            wanted = Q(pk__in=ids)
+        members = member_pages(self.site).filter(wanted).exclude(pk__in=_being_deleted())
         members = list(members.only("pk", "path", "depth", "url_path", "locale_id"))
-        # Rows are found by page as well as by path: a moved page's row still has its old path.
-        rows = Q(path__startswith=under) if under is not None else Q(page_id__in=ids)
-        rows |= Q(page_id__in=[member.pk for member in members])
-        stored = {row.page_id: row for row in PublicPage.objects.filter(rows, site=self.site).defer("data")}
+        considered = Page.objects.filter(wanted).values("pk")
+        stored = {
+            row.page_id: row for row in PublicPage.objects.filter(site=self.site, page_id__in=considered).defer("data")
+        }
         windows = page_windows(members)
-        redo = [
-            member.pk
-            for member in members
-            if member.pk in always
-            or member.pk not in stored
-            or stored[member.pk].stale
-            or stored[member.pk].url_path != public_path(member, self.site)
-            or stored[member.pk].window != windows[member.pk]
-        ]
+        redo, shifted = [], []
+        for member in members:
+            row = stored.get(member.pk)
+            if (
+                member.pk in always
+                or row is None
+                or row.stale
+                or row.url_path != public_path(member, self.site)
+                or row.window != windows[member.pk]
+            ):
+                redo.append(member.pk)
+            elif row.path != member.path:
+                # Only its place among its siblings changed: nothing the public sees but the order.
+                row.path, row.depth = member.path, member.depth
+                shifted.append(row)
         gone = [stored[pk] for pk in stored.keys() - {member.pk for member in members}]
         self._write(redo, windows, stored)
+        PublicPage.objects.bulk_update(shifted, ["path", "depth"], batch_size=BATCH)
+        if shifted and self.changes is not None:
+            parents = {row.parent_id for row in shifted}
+            self.changes.also(self.site.hostname, paths=_visible_paths(self.site, parents, self.now))
         self._remove(gone)
 
     def _write(self, ids: list[int], windows, stored: dict[int, PublicPage]):
