@@ -24,5 +24,8 @@ max_requests_jitter = 10000
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn's documented advice)
 # An empty GUNICORN_ACCESSLOG turns the access log off (the benchmark does; it costs throughput).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+# The path without its query string: preview tokens and search words travel there and stay out of logs.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus'
+
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

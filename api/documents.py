@@ -1,17 +1,21 @@
 """Parse, limit-check and validate each distinct query document once.
 
-The result is kept in a bounded LRU keyed by the query text (and whether
-introspection is allowed), so a repeated query skips parsing and validation
-entirely. Rejections are cached too: a hostile query costs its full price once.
+Accepted documents are kept in an LRU bounded in bytes, keyed by the query text
+(and whether introspection is allowed), so a repeated query skips parsing and
+validation entirely. Rejected documents are not kept: a stream of different
+hostile queries must not fill memory, and the syntax-tree limits (`api.limits`)
+make each rejection cheap.
 """
 
+import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.conf import settings
 from graphql import GraphQLError, GraphQLSchema, parse, specified_rules, validate
 from graphql.language import DocumentNode
 from graphql.validation import NoSchemaIntrospectionCustomRule
+
+from publishing.memo import ByteLRU
 
 from .execution import SyncExecutionContext, for_document
 from .limits import check_document, limits
@@ -26,13 +30,33 @@ class PreparedDocument:
     context_class: type = field(default=SyncExecutionContext)
 
 
+# A parsed and validated document takes about this many bytes per character of its text (measured: 100-130).
+AST_BYTES_PER_CHARACTER = 150
+_kept = ByteLRU(32 * 1024 * 1024)
+_counts = {"hits": 0, "misses": 0}
+_counts_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    hits: int
+    misses: int
+    bytes: int
+
+
 def prepare(schema: GraphQLSchema, query: str) -> PreparedDocument:
-    return _prepare(schema, query, bool(settings.API["INTROSPECTION"]), tuple(sorted(limits().items())))
+    key = (id(schema), query, bool(settings.API["INTROSPECTION"]), tuple(sorted(limits().items())))
+    found = _kept.get(key)
+    with _counts_lock:
+        _counts["hits" if found is not None else "misses"] += 1
+    if found is None:
+        found = _prepare(schema, query, key[2], dict(key[3]))
+        if not found.errors:
+            _kept.set(key, found, AST_BYTES_PER_CHARACTER * len(query) + 2000)
+    return found
 
 
-@lru_cache(maxsize=512)
-def _prepare(schema: GraphQLSchema, query: str, introspection: bool, limit_items: tuple) -> PreparedDocument:
-    limit = dict(limit_items)
+def _prepare(schema: GraphQLSchema, query: str, introspection: bool, limit: dict) -> PreparedDocument:
     if len(query.encode("utf-8")) > limit["MAX_QUERY_BYTES"]:
         return PreparedDocument(None, (GraphQLError(f"Query is larger than {limit['MAX_QUERY_BYTES']} bytes."),))
     try:
@@ -50,5 +74,9 @@ def _prepare(schema: GraphQLSchema, query: str, introspection: bool, limit_items
     return PreparedDocument(document, (), for_document(query))
 
 
-def cache_info():
-    return _prepare.cache_info()
+def cache_info() -> CacheInfo:
+    return CacheInfo(_counts["hits"], _counts["misses"], _kept.bytes)
+
+
+def clear():
+    _kept.clear()

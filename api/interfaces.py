@@ -6,9 +6,10 @@ the published site shows.
 """
 
 import graphene
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 
 from publishing.reader import PublicContent
+
+from .windows import MAX_LIMIT, MAX_OFFSET, page_size
 
 # Page model class name -> GraphQL object type; filled by `api.schema` when it builds the types.
 PAGE_TYPES: dict[str, type] = {}
@@ -17,24 +18,6 @@ SNIPPET_TYPES: dict[type, type] = {}
 
 def content(info) -> PublicContent:
     return PublicContent.for_request(info.context)
-
-
-def selected_fields(info) -> set[str]:
-    """Names of the fields selected directly under the current field, through fragments."""
-    names: set[str] = set()
-
-    def walk(selection_set):
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
-                walk(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value in info.fragments:
-                walk(info.fragments[selection.name.value].selection_set)
-
-    for node in info.field_nodes:
-        walk(node.selection_set)
-    return names
 
 
 class Breadcrumb(graphene.ObjectType):
@@ -71,6 +54,8 @@ class PageInterface(graphene.Interface):
     children = graphene.List(
         graphene.NonNull(lambda: PageInterface),
         required=True,
+        limit=graphene.Int(default_value=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}."),
+        offset=graphene.Int(default_value=0, description=f"How many children to skip, at most {MAX_OFFSET}."),
         description="Published child pages in menu order.",
     )
     breadcrumbs = graphene.List(
@@ -100,8 +85,9 @@ class PageInterface(graphene.Interface):
         return content(info).parent(record)
 
     @staticmethod
-    def resolve_children(record, info):
-        return content(info).children(record)
+    def resolve_children(record, info, limit, offset):
+        window = page_size(limit, offset)
+        return content(info).children(record, limit=window.stop - window.start, offset=window.start)
 
     @staticmethod
     def resolve_breadcrumbs(record, info):

@@ -28,6 +28,10 @@ DEFAULT_LIMITS = {
     "MAX_FIELDS": 300,
     "MAX_ALIASES": 30,
     "MAX_REPEATED_FIELD": 3,
+    # What the answer may hold, worked out before running (api/cost.py).
+    "MAX_COST": 1_000_000,
+    # A backstop for anything the cost misjudges: a larger answer is refused, not sent.
+    "MAX_RESPONSE_BYTES": 10_000_000,
 }
 
 

@@ -16,14 +16,18 @@ new ones, and plain queries are refused.
 import hashlib
 import json
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import JsonResponse
+from graphql import OperationDefinitionNode
 
 from publishing.memo import ByteLRU
 
+from .cost import query_cost
 from .documents import prepare
+from .limits import limits
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 AUTOMATIC_PREFIX = "api:apq"
@@ -95,6 +99,33 @@ def connect_signals():
         signal.connect(allow_list_changed, sender=PersistedQuery, dispatch_uid=f"api.persisted.{signal!r}")
 
 
+def _register(schema, digest: str, query: str):
+    """Keep a client's document for everyone: only one that passes every limit, and only so many a day.
+
+    Anyone may register, so the store is bounded three ways: documents must be
+    valid and within the limits and the cost budget at their defaults (so at
+    most `MAX_QUERY_BYTES` each), at most `PERSISTED_QUERY_MAX_PER_DAY` are
+    taken a day, and each is kept `PERSISTED_QUERY_TIMEOUT` (a day by default).
+    A document not taken still runs; its client just sends the text again.
+    """
+    prepared = prepare(schema, query)
+    if prepared.errors:
+        return
+    operations = [d for d in prepared.document.definitions if isinstance(d, OperationDefinitionNode)]
+    budget = limits()["MAX_COST"]
+    if any(query_cost(schema, prepared.document, operation, {}) > budget for operation in operations):
+        return
+    day = f"{AUTOMATIC_PREFIX}:count:{time.strftime('%Y-%m-%d', time.gmtime())}"
+    _cache().add(day, 0, timeout=2 * 24 * 3600)
+    try:
+        taken = _cache().incr(day)
+    except ValueError:  # the count was evicted or the cache is unreachable: take nothing then
+        return
+    if taken is None or taken > settings.API["PERSISTED_QUERY_MAX_PER_DAY"]:
+        return
+    _cache().set(f"{AUTOMATIC_PREFIX}:{digest}", query, timeout=settings.API["PERSISTED_QUERY_TIMEOUT"])
+
+
 def _extensions(request, body: dict) -> dict | None:
     raw = request.GET.get("extensions") if request.method == "GET" else body.get("extensions")
     if isinstance(raw, str):
@@ -141,8 +172,8 @@ def resolve(request, schema) -> JsonResponse | None:
             return _error("provided sha does not match query", 400, "PERSISTED_QUERY_HASH_MISMATCH")
         if only_persisted and allowed_query(digest) is None:
             return _error("This query is not on the list of persisted queries.", 400, "PERSISTED_QUERY_NOT_ALLOWED")
-        if not only_persisted and not prepare(schema, query).errors:
-            _cache().set(f"{AUTOMATIC_PREFIX}:{digest}", query, timeout=settings.API["PERSISTED_QUERY_TIMEOUT"])
+        if not only_persisted:
+            _register(schema, digest, query)
         request._graphql_query = query
         return None
 

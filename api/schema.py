@@ -26,9 +26,9 @@ from .interfaces import (
     PageInterface,
     SnippetInterface,
     content,
-    selected_fields,
 )
 from .types import build_object_type, exposed_page_models
+from .windows import MAX_LIMIT, page_size
 
 PAGE_TYPES.update(
     {model.__name__: build_object_type(model, interfaces=[PageInterface]) for model in exposed_page_models()}
@@ -36,16 +36,6 @@ PAGE_TYPES.update(
 PAGE_MODELS = {model.__name__: model for model in exposed_page_models()}
 SNIPPET_TYPES[ContactPerson] = ContactPersonType = build_object_type(ContactPerson, interfaces=[SnippetInterface])
 OrganisationType = build_object_type(OrganisationSettings, name="Organisation")
-
-MAX_LIMIT = 100
-
-
-def _page_size(limit: int, offset: int) -> slice:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise GraphQLError(f"`limit` must be between 1 and {MAX_LIMIT}, got {limit}.")
-    if offset < 0:
-        raise GraphQLError(f"`offset` must be 0 or more, got {offset}.")
-    return slice(offset, offset + limit)
 
 
 def _page_model(content_type: str):
@@ -74,6 +64,15 @@ def _preview_page(loader, token, **lookup):
     if lookup["url_path"] is not None and lookup["url_path"].strip("/") != record.url_path.strip("/"):
         raise GraphQLError("This preview token is for another page.")
     return loader.remember([record])[0]
+
+
+# Longer than any real value: refused before any lookup or anything kept under it.
+MAX_ARGUMENT_LENGTH = {"id": 20, "slug": 255, "urlPath": 2048, "token": 1000, "contentType": 100}
+
+
+def _short(name: str, value):
+    if value is not None and len(str(value)) > MAX_ARGUMENT_LENGTH[name]:
+        raise GraphQLError(f"`{name}` must be at most {MAX_ARGUMENT_LENGTH[name]} characters.")
 
 
 def _pk(value) -> int | None:
@@ -126,8 +125,12 @@ class Query(SearchQuery, graphene.ObjectType):
     )
 
     def resolve_page(self, info, id=None, slug=None, url_path=None, in_site=None, token=None):
+        for name, value in (("id", id), ("slug", slug), ("urlPath", url_path)):
+            _short(name, value)
+        if token is not None and len(token) > MAX_ARGUMENT_LENGTH["token"]:
+            # Far longer than any token this site signs.
+            raise GraphQLError("Invalid preview token.")
         loader = content(info)
-        loader.expect(selected_fields(info))
         if token is not None:
             return _preview_page(loader, token, id=id, slug=slug, url_path=url_path)
         if id is not None:
@@ -144,14 +147,14 @@ class Query(SearchQuery, graphene.ObjectType):
         raise GraphQLError("Give one of `id`, `slug` or `urlPath`.")
 
     def resolve_pages(self, info, limit, offset, content_type=None):
-        window = _page_size(limit, offset)
+        _short("contentType", content_type)
+        window = page_size(limit, offset)
         loader = content(info)
-        loader.expect(selected_fields(info))
         type_id = ContentType.objects.get_for_model(_page_model(content_type)).pk if content_type else None
         return loader.pages(content_type_id=type_id, window=window)
 
     def resolve_contact_people(self, info, limit, offset):
-        return content(info).contact_people(_page_size(limit, offset))
+        return content(info).contact_people(page_size(limit, offset))
 
     def resolve_contact_person(self, info, id):
         pk = _pk(id)

@@ -10,8 +10,11 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
 from . import caching, persisted
+from .cost import QueryTooExpensive, check_cost
 from .documents import prepare
+from .errors import public_message
 from .execution import never_awaitable
+from .limits import limits
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,9 @@ class PublicGraphQLView(GraphQLView):
         super().__init__(**kwargs)
 
     def dispatch(self, request, *args, **kwargs):
+        # Answers are the same for everyone and may be stored by CDNs: never a cookie on them, not even
+        # the new CSRF cookie Django's middleware sets when a client sends a malformed one.
+        request.META.pop("CSRF_COOKIE_NEEDS_UPDATE", None)
         try:
             return self._dispatch(request, *args, **kwargs)
         except RecursionError:
@@ -97,6 +103,9 @@ class PublicGraphQLView(GraphQLView):
             if request.method not in ("GET", "POST"):
                 raise HttpError(HttpResponseNotAllowed(["GET", "POST"], "GraphQL only supports GET and POST requests."))
             result, status_code = self.get_response(request, self.parse_body(request))
+            cap = limits()["MAX_RESPONSE_BYTES"]
+            if result is not None and len(result) > cap:
+                return _json_error(f"The answer would be larger than {cap:,} bytes: ask for fewer items or fields.")
             return HttpResponse(status=status_code, content=result, content_type="application/json")
         except HttpError as error:
             response = error.response
@@ -118,9 +127,10 @@ class PublicGraphQLView(GraphQLView):
         if request.body.lstrip()[:1] == b"[":
             raise _bad_request("Batched requests are not supported: send one operation per request.")
         try:
-            return super().parse_body(request)
+            request.body.decode("utf-8")
         except UnicodeDecodeError as error:
             raise _bad_request("The request body must be UTF-8 text.") from error
+        return super().parse_body(request)
 
     @staticmethod
     def get_graphql_params(request, data):
@@ -159,6 +169,10 @@ class PublicGraphQLView(GraphQLView):
             return ExecutionResult(data=None, errors=[GraphQLError(message)])
         if operation.operation != OperationType.QUERY:
             return ExecutionResult(data=None, errors=[GraphQLError("The public API only answers queries.")])
+        try:
+            check_cost(self.schema.graphql_schema, prepared.document, operation, variables, limits()["MAX_COST"])
+        except QueryTooExpensive as error:
+            return ExecutionResult(data=None, errors=[error])
 
         try:
             return execute(
@@ -184,7 +198,9 @@ class PublicGraphQLView(GraphQLView):
             logger.error("GraphQL resolver failed", exc_info=original)
             return {"message": INTERNAL_ERROR, "path": error.path}
         if isinstance(error, GraphQLError):
-            return error.formatted
+            formatted = error.formatted
+            formatted["message"] = public_message(formatted["message"])
+            return formatted
         if isinstance(error, HttpError):
-            return {"message": error.message}
+            return {"message": public_message(error.message)}
         return {"message": INTERNAL_ERROR}

@@ -7,22 +7,24 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from api.views import PublicGraphQLView
 from search import views as search_views
+from web import media
 from web import views as web_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The API is anonymous and read-only; CSRF protects cookie sessions, which it never uses.
-    path("graphql/", csrf_exempt(PublicGraphQLView.as_view()), name="graphql"),
+    # With or without the slash: APPEND_SLASH cannot redirect a POST.
+    re_path(r"^graphql/?$", csrf_exempt(PublicGraphQLView.as_view()), name="graphql"),
     path("search/", search_views.search, name="search"),
+    # Only renditions of public images; never the media folder wholesale (web/media.py).
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/images/(?P<name>[^/]+)$", media.serve_rendition, name="rendition"),
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail's password and login views, then every page through the public reader (web.views.serve),
 # under Wagtail's own URL name so page URLs are reversed as usual.

@@ -6,3 +6,8 @@ class ContentModelsConfig(AppConfig):
     label = "content_models"
     verbose_name = "Innhold"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .preview_tokens import connect_revocation
+
+        connect_revocation()

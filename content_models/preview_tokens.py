@@ -3,7 +3,9 @@
 A token names one stored snapshot of one page. It is signed with the site's
 secret (so it cannot be forged or pointed at another page), expires after
 `API["PREVIEW_TOKEN_MAX_AGE"]` seconds (default one hour), and is useless
-without the snapshot row, which is deleted when it expires.
+without the snapshot row, which is deleted when it expires, and when the page
+is published, unpublished or deleted: a draft shown to an editor must not
+outlive the decision made about it.
 """
 
 from datetime import timedelta
@@ -53,3 +55,15 @@ def page_for_token(token: str):
     if snapshot is None:
         raise PreviewTokenError("Invalid preview token.")
     return snapshot.as_page()
+
+
+def revoke_tokens_of(sender, instance, **kwargs):
+    PreviewSnapshot.objects.filter(page_id=instance.pk).delete()
+
+
+def connect_revocation():
+    from wagtail.signals import page_published, page_unpublished
+
+    # Deleting the page deletes its snapshots with it (a cascade).
+    for signal in (page_published, page_unpublished):
+        signal.connect(revoke_tokens_of, dispatch_uid=f"content_models.preview_tokens.{signal!r}")

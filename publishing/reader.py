@@ -28,7 +28,8 @@ from functools import cached_property
 import orjson
 from django.conf import settings
 from django.db import connection
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page, Site
@@ -44,6 +45,7 @@ from .version import shared_version
 from .visibility import member_pages, page_windows, public_images, public_pages, public_snippets
 
 STEPLEN = Page.steplen
+MAX_CHILDREN = 100
 # Longest that anything read is kept without looking at the schedule again.
 MAX_SECONDS = 300
 # Shorter than this, keeping something is not worth it.
@@ -166,8 +168,15 @@ class StoredSource:
         found = self._select(Q(slug=slug), window=True, window_slice=slice(0, 1))
         return found[0] if found else None
 
-    def around(self, ancestor_paths: set[str], parent_ids: set[int]) -> list[PageRecord]:
-        return self._select(Q(path__in=ancestor_paths) | Q(parent_id__in=parent_ids))
+    def ancestors(self, paths: set[str]) -> list[PageRecord]:
+        return self._select(Q(path__in=paths))
+
+    def children(self, parent_ids: set[int], bound: int) -> list[PageRecord]:
+        """The first `bound` public children of each parent, in menu order."""
+        rank = Window(RowNumber(), partition_by=F("parent_id"), order_by=F("path").asc())
+        ranked = PublicPage.objects.filter(_window_q(self.now), site_id=self.site.pk, parent_id__in=parent_ids)
+        first = ranked.annotate(rank=rank).filter(rank__lte=bound).values("pk")
+        return self._select(Q(pk__in=first))
 
     def listing(self, content_type_id: int | None, window_slice: slice) -> list[PageRecord]:
         condition = Q(content_type_id=content_type_id) if content_type_id else Q()
@@ -231,12 +240,15 @@ class LiveSource:
         found = self._make(public_pages(self.site, now=self.now).filter(slug=slug)[:1])
         return found[0] if found else None
 
-    def around(self, ancestor_paths: set[str], parent_ids: set[int]) -> list[PageRecord]:
-        parents = Page.objects.filter(pk__in=parent_ids).values_list("path", flat=True)
-        condition = Q(path__in=ancestor_paths)
-        for path in parents:
-            condition |= Q(path__startswith=path, depth=len(path) // STEPLEN + 1)
-        return self._members(condition)
+    def ancestors(self, paths: set[str]) -> list[PageRecord]:
+        return self._members(Q(path__in=paths))
+
+    def children(self, parent_ids: set[int], bound: int) -> list[PageRecord]:
+        found = []
+        for path in Page.objects.filter(pk__in=parent_ids).values_list("path", flat=True):
+            below = Q(path__startswith=path, depth=len(path) // STEPLEN + 1)
+            found += self._make(public_pages(self.site, now=self.now).filter(below)[:bound])
+        return found
 
     def listing(self, content_type_id: int | None, window_slice: slice) -> list[PageRecord]:
         pages = public_pages(self.site, now=self.now)
@@ -274,8 +286,8 @@ class PublicContent:
         # Pages handed out as results: their children and breadcrumbs are what a client asks for next.
         self._results: dict[int, PageRecord] = {}
         self._by_path: dict[str, PageRecord | None] = {}
-        self._children: dict[int, list[PageRecord]] = {}
-        self._expected: set[str] = set()
+        # parent id -> (how many were asked for, the first that many public children)
+        self._children: dict[int, tuple[int, list[PageRecord]]] = {}
 
     @classmethod
     def for_request(cls, request) -> "PublicContent":
@@ -344,10 +356,6 @@ class PublicContent:
                     self._results.setdefault(record.page_id, record)
         return records
 
-    def expect(self, fields: set[str]):
-        """Note which page fields the query selects, so their lookups can share one query."""
-        self._expected |= fields
-
     def page_by_path(self, url_path: str) -> PageRecord | None:
         if self.site is None:
             return None
@@ -381,32 +389,23 @@ class PublicContent:
         )
         return self.remember([r for r in found if self._visible(r)])
 
-    def _fill(self, record: PageRecord, *, ancestors=False, children=False):
-        """Fetch ancestors and children of every result page in one query, with what the query will ask next."""
-        ancestors = ancestors or bool(self._expected & {"breadcrumbs", "parent"})
-        children = children or "children" in self._expected
-        sources = {**self._results, record.page_id: record}.values()
+    def _fill_ancestors(self, record: PageRecord):
+        """Fetch the ancestors of every result page in one query, whoever asks first."""
         root_depth = self.site.root_page.depth
-        paths: set[str] = set()
-        if ancestors:
-            paths = {r.path[: STEPLEN * d] for r in sources for d in range(root_depth, r.depth)} - self._by_path.keys()
-        parents = {r.page_id for r in sources} - self._children.keys() if children else set()
-        if not (paths or parents):
+        sources = {**self._results, record.page_id: record}.values()
+        paths = {r.path[: STEPLEN * d] for r in sources for d in range(root_depth, r.depth)} - self._by_path.keys()
+        if not paths:
             return
-        key = ("around", frozenset(paths), frozenset(parents))
-        found = self._kept(key, lambda: self.source.around(paths, parents))
-        by_path = {r.path: r for r in found}
+        found = {r.path: r for r in self._kept(("ancestors", frozenset(paths)), lambda: self.source.ancestors(paths))}
         for path in paths:
-            self._by_path[path] = by_path.get(path)
-        for parent in parents:
-            self._children[parent] = [r for r in found if r.parent_id == parent]
+            self._by_path[path] = found.get(path)
 
     def ancestors(self, record: PageRecord) -> list[PageRecord]:
         """Public ancestors from the site's home page down to the parent."""
         root_depth = self.site.root_page.depth
         wanted = [record.path[: STEPLEN * d] for d in range(root_depth, record.depth)]
         if any(path not in self._by_path for path in wanted):
-            self._fill(record, ancestors=True)
+            self._fill_ancestors(record)
         chain = [self._visible(self._by_path.get(path)) for path in wanted]
         # A hidden ancestor hides the page itself, so a gap here means the page is not public.
         return [r for r in chain if r is not None]
@@ -417,11 +416,22 @@ class PublicContent:
         found = self.ancestors(record)
         return found[-1] if found else None
 
-    def children(self, record: PageRecord) -> list[PageRecord]:
-        if record.page_id not in self._children:
-            self._fill(record, children=True)
+    def children(self, record: PageRecord, *, limit: int = MAX_CHILDREN, offset: int = 0) -> list[PageRecord]:
+        """Public children in menu order; fetched for every result page at once, whoever asks first."""
+        bound = offset + limit
+        known = self._children.get(record.page_id)
+        if known is None or known[0] < bound:
+            sources = {**self._results, record.page_id: record}.values()
+            parents = {r.page_id for r in sources if self._children.get(r.page_id, (0,))[0] < bound}
+            found = self._kept(
+                ("children", frozenset(parents), bound),
+                lambda: self.source.children(parents, bound),
+                until=self.deadline(),
+            )
+            for parent in parents:
+                self._children[parent] = (bound, [r for r in found if r.parent_id == parent])
         # Results of this request, so their own children and breadcrumbs are batched too.
-        return self.remember([r for r in self._children[record.page_id] if self._visible(r)])
+        return self.remember(self._children[record.page_id][1][offset:bound])
 
     # Other public content ------------------------------------------------------------
 

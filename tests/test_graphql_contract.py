@@ -162,7 +162,7 @@ def test_pages_in_tree_order_with_limit_and_offset(gql, demo):
         ('contentType: "auth.User"', "Unknown `contentType`"),
         ("limit: 0", "`limit` must be between 1 and 100"),
         ("limit: 101", "`limit` must be between 1 and 100"),
-        ("offset: -1", "`offset` must be 0 or more"),
+        ("offset: -1", "`offset` must be between 0 and 10000, got -1"),
     ],
 )
 def test_pages_rejects_bad_arguments_clearly(gql, demo, arguments, message):

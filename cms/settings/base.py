@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.throttling.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -197,7 +198,9 @@ API = {
     "CONTENT_VERSION_TTL": env_float("GRAPHQL_CONTENT_VERSION_TTL", 0.25),
     # Automatic persisted queries (Apollo APQ); allow-list mode runs only registered documents.
     "PERSISTED_QUERIES_ONLY": env_bool("GRAPHQL_PERSISTED_QUERIES_ONLY", False),
-    "PERSISTED_QUERY_TIMEOUT": env_int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", 30 * 24 * 3600),
+    # Anyone may register automatic persisted queries: each is kept a day, and at most so many a day are taken.
+    "PERSISTED_QUERY_TIMEOUT": env_int("GRAPHQL_PERSISTED_QUERY_TIMEOUT", 24 * 3600),
+    "PERSISTED_QUERY_MAX_PER_DAY": env_int("GRAPHQL_PERSISTED_QUERY_MAX_PER_DAY", 5000),
 }
 
 PUBLISHING = {
@@ -229,6 +232,14 @@ LOGGING = {
         for name in ("wagtail", "django_tasks", "django.tasks", "modelsearch")
     },
 }
+
+# Password guessing on the admin login and page password forms (cms/throttling.py); 0 turns it off.
+LOGIN_THROTTLE = {
+    "ATTEMPTS": env_int("LOGIN_THROTTLE_ATTEMPTS", 5),
+    "WINDOW_SECONDS": env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 900),
+}
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the connection's address).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
