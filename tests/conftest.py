@@ -1,4 +1,6 @@
 import json
+import os
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -69,3 +71,75 @@ def gql(client):
         return response.json()
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _live_server_helper(request):
+    """pytest-django's `live_server`, minus the emptied database.
+
+    pytest-django gives every `live_server` test a transactional database, flushed after the test: that
+    would delete the Troms content loaded once per run for every test after it. Here a `live_server`
+    test runs in a rolled-back transaction like any other; the server sees the loaded content (on
+    SQLite it shares the test's connection, so it also sees what the test writes; on PostgreSQL it
+    sees committed data only).
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("db")
+    server = request.getfixturevalue("live_server")
+    server._live_server_modified_settings.enable()
+    yield
+    server._live_server_modified_settings.disable()
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Headless, and quiet: no call home, no updates, no sync (this machine's network is closed anyway).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium driven by Playwright; never a downloaded browser. Fails, never skips, without it."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run `make browser` (make test does).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class BrowserPage:
+    """A fresh page, with every request it made and every error it logged."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests = []
+        self.problems = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def foreign_requests(self, origin: str) -> list[str]:
+        """Requests that went anywhere but `origin` (data: URLs never leave the page)."""
+        return [url for url in self.requests if urlsplit(url).scheme != "data" and not url.startswith(origin + "/")]
+
+
+@pytest.fixture
+def browser_page(chromium):
+    context = chromium.new_context()
+    yield BrowserPage(context.new_page())
+    context.close()
