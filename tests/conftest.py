@@ -73,24 +73,25 @@ def gql(client):
     return run
 
 
-@pytest.fixture(autouse=True)
-def _live_server_helper(request):
-    """pytest-django's `live_server`, minus the emptied database.
+@pytest.fixture(scope="session")
+def _site_server(django_db_setup, django_db_blocker):
+    from pytest_django.live_server_helper import LiveServer
 
-    pytest-django gives every `live_server` test a transactional database, flushed after the test: that
-    would delete the Troms content loaded once per run for every test after it. Here a `live_server`
-    test runs in a rolled-back transaction like any other; the server sees the loaded content (on
-    SQLite it shares the test's connection, so it also sees what the test writes; on PostgreSQL it
-    sees committed data only).
+    server = LiveServer("127.0.0.1")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_site(_site_server, db):
+    """The site served over HTTP on 127.0.0.1 (pytest-django's live server), with the loaded Troms content.
+
+    Not pytest-django's `live_server` fixture: that one makes its test transactional and empties every
+    table afterwards, deleting the content loaded once per run for every test after it. Here the test
+    runs in a rolled-back transaction like any other. On SQLite the server shares the test's connection,
+    so it also sees what the test writes; on PostgreSQL it sees committed data only.
     """
-    if "live_server" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("db")
-    server = request.getfixturevalue("live_server")
-    server._live_server_modified_settings.enable()
-    yield
-    server._live_server_modified_settings.disable()
+    return _site_server
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -107,14 +108,20 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's chromium driven by Playwright; never a downloaded browser. Fails, never skips, without it."""
+    """Debian's chromium driven by Playwright; never a downloaded browser. Fails, never skips, without it.
+
+    One browser per test module. Playwright's synchronous API keeps an idle event loop on this thread
+    while it runs, and Django refuses database calls wherever a loop runs; nothing can block that loop
+    (it only works inside Playwright's own calls), so the check is off for the module, and only there.
+    """
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run `make browser` (make test does).", pytrace=False)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

@@ -13,7 +13,6 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 AGAIN=${AGAIN:-make test}
 REDIS_PORT=${REDIS_PORT:-6379}
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 HUNSPELL_DIR=${HUNSPELL_DIR:-/usr/share/hunspell}
 export HUNSPELL_DIR
 
@@ -154,8 +153,9 @@ dictionaries() {
 }
 
 browser() {
-    if [ ! -x "$CHROMIUM" ]; then
-        [ "$CHROMIUM" = /usr/bin/chromium ] || fail "CHROMIUM=$CHROMIUM is not an executable; point it at a Chromium, then run \`$AGAIN\` again"
+    if [ -n "${CHROMIUM:-}" ]; then
+        [ -x "$CHROMIUM" ] || fail "CHROMIUM=$CHROMIUM is not an executable; point it at a Chromium (or unset it), then run \`$AGAIN\` again"
+    elif [ ! -x /usr/bin/chromium ]; then
         install_packages "the browser tests drive it" chromium
     fi
 }
