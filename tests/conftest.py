@@ -108,25 +108,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's chromium driven by Playwright; never a downloaded browser. Fails, never skips, without it.
-
-    One browser per test module. Playwright's synchronous API keeps an idle event loop on this thread
-    while it runs, and Django refuses database calls wherever a loop runs; nothing can block that loop
-    (it only works inside Playwright's own calls), so the check is off for the module, and only there.
-    """
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run `make browser` (make test does).", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 class BrowserPage:
     """A fresh page, with every request it made and every error it logged."""
 
@@ -146,7 +127,18 @@ class BrowserPage:
 
 
 @pytest.fixture
-def browser_page(chromium):
-    context = chromium.new_context()
-    yield BrowserPage(context.new_page())
-    context.close()
+def browser_page(live_site):
+    """A page in Debian's chromium, driven by Playwright; never a downloaded browser. Fails, never skips, without it.
+
+    It starts after the test's database transaction and stops before its rollback. While it runs,
+    Playwright keeps an event loop on this thread, and Django would hand this thread another database
+    connection (it refuses, in fact): a browser test reads the site over HTTP from `live_site`.
+    """
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run `make browser` (make test does).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield BrowserPage(browser.new_page())
+        browser.close()
