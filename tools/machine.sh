@@ -107,18 +107,18 @@ services() {
         wait_until "Redis at 127.0.0.1:$REDIS_PORT" redis_up
     fi
     local exists
-    exists=$(psql "$PG_MAINTENANCE_URL" -At -v name="$PG_NAME" 2>&1 <<<"SELECT 1 FROM pg_database WHERE datname = :'name'") \
-        || fail "cannot connect to PostgreSQL with PG_URL=$1 ($exists); fix PG_URL, then run \`$AGAIN\` again"
+    exists=$(psql -w "$PG_MAINTENANCE_URL" -At -v name="$PG_NAME" 2>&1 <<<"SELECT 1 FROM pg_database WHERE datname = :'name'") \
+        || fail "cannot connect to PostgreSQL with PG_URL=$1 (${exists##*$'\n'}); fix PG_URL, then run \`$AGAIN\` again"
     if [ "$exists" != 1 ]; then
         echo "creating database $PG_NAME"
-        psql "$PG_MAINTENANCE_URL" -q -v name="$PG_NAME" <<<'CREATE DATABASE :"name"'
+        psql -w "$PG_MAINTENANCE_URL" -q -v name="$PG_NAME" <<<'CREATE DATABASE :"name"'
     fi
 }
 
 # The running server's tsearch_data: its own SHAREDIR, which may differ from the pg_config on PATH.
 tsearch_dir() {
     local sharedir
-    sharedir=$(psql "$PG_MAINTENANCE_URL" -Atc "SELECT setting FROM pg_config WHERE name = 'SHAREDIR'" 2>/dev/null) \
+    sharedir=$(psql -w "$PG_MAINTENANCE_URL" -Atc "SELECT setting FROM pg_config WHERE name = 'SHAREDIR'" 2>/dev/null) \
         || sharedir=$(pg_config --sharedir)
     echo "$sharedir/tsearch_data"
 }
@@ -130,7 +130,7 @@ dictionaries() {
     fi
     if ! pg_is_local; then
         # Its files cannot be written from here; ask the server whether it has them.
-        psql "$1" -qc "BEGIN; CREATE TEXT SEARCH DICTIONARY nocms_probe (TEMPLATE = ispell, DictFile = nocms_nb, AffFile = nocms_nb); ROLLBACK;" >/dev/null 2>&1 \
+        psql -w "$1" -qc "BEGIN; CREATE TEXT SEARCH DICTIONARY nocms_probe (TEMPLATE = ispell, DictFile = nocms_nb, AffFile = nocms_nb); ROLLBACK;" >/dev/null 2>&1 \
             || fail "PostgreSQL at $PG_HOST has no Norwegian search dictionaries; run search/pg/build_dictionaries.sh on that server (docs/search.md), then \`$AGAIN\` again"
         return 0
     fi
