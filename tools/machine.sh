@@ -57,14 +57,14 @@ pg_is_local() { [[ $PG_HOST == 127.0.0.1 || $PG_HOST == localhost || $PG_HOST ==
 pg_up() { pg_isready -q -d "$1" -t 2 >/dev/null 2>&1; }
 
 start_postgres() {
-    local cluster
-    cluster=$(pg_lsclusters -h 2>/dev/null | awk -v port="$PG_PORT" '$3 == port { print $1, $2; exit }')
-    [ -n "$cluster" ] && pg_is_local \
+    local version name
+    # The Debian cluster that listens on PG_URL's port, if there is one.
+    read -r version name < <(pg_lsclusters -h 2>/dev/null | awk -v port="$PG_PORT" '$3 == port { print $1, $2; exit }') || true
+    [ -n "${name:-}" ] && pg_is_local \
         || fail "PostgreSQL is not answering at $PG_HOST:$PG_PORT; start it (or set PG_URL to one that runs), then run \`$AGAIN\` again"
-    is_root || fail "PostgreSQL is not answering at $PG_HOST:$PG_PORT and this user cannot start it; run \`sudo pg_ctlcluster $cluster start\` then \`$AGAIN\` again"
-    echo "starting PostgreSQL $cluster"
-    # shellcheck disable=SC2086 # "version name"
-    pg_ctlcluster --skip-systemctl-redirect $cluster start
+    is_root || fail "PostgreSQL is not answering at $PG_HOST:$PG_PORT and this user cannot start it; run \`sudo pg_ctlcluster $version $name start\` then \`$AGAIN\` again"
+    echo "starting PostgreSQL $version $name"
+    pg_ctlcluster --skip-systemctl-redirect "$version" "$name" start
 }
 
 redis_up() {
