@@ -1,3 +1,10 @@
+# Browser files (GraphiQL; later the reference site's CSS) from the npm registry, pinned by package-lock.json.
+FROM node:20-bookworm-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY tools/vendor.mjs tools/
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && node tools/vendor.mjs
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,6 +15,7 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 COPY . .
+COPY --from=assets /app/vendor vendor
 # collectstatic needs a secret to import production settings; this one never serves requests.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
     python manage.py collectstatic --noinput \

@@ -1,4 +1,5 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
+# Every step they need is a target below, checked first and quick once done (docs/development.md).
 SHELL := /bin/bash
 PYTHON_BIN ?= python3.11
 VENV := .venv
@@ -6,21 +7,53 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# Where a machine step cannot be done, it names the command to run again afterwards.
+MACHINE := AGAIN="make $(or $(MAKECMDGOALS),setup)" tools/machine.sh
 
-.PHONY: setup demo run test test-sqlite test-postgres lint format bench schema
+.PHONY: setup assets services dictionaries browser demo run test test-sqlite test-postgres check lint format \
+	bench schema smoke
 
 setup: $(VENV)/.installed
 
 # Reinstalls only when the lock file changes; the lock pins every package by hash.
 $(VENV)/.installed: requirements.lock
+	@command -v $(PYTHON_BIN) >/dev/null || { echo "make: $(PYTHON_BIN) is missing; install Python 3.11 (or set PYTHON_BIN), then run \`make $(or $(MAKECMDGOALS),setup)\` again" >&2; exit 1; }
 	test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 	touch $@
 
-demo: setup
+# Browser files (GraphiQL and what it needs) from the npm registry, pinned by package-lock.json,
+# copied into vendor/ for Django to serve. npm ci runs only when the lock file changes.
+assets: vendor/.copied
+
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm is missing; install Node.js 20 with npm, then run \`make $(or $(MAKECMDGOALS),assets)\` again" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor/.copied: node_modules/.package-lock.json package.json tools/vendor.mjs
+	node tools/vendor.mjs
+	touch $@
+
+services:
+	@$(MACHINE) services $(PG_URL)
+
+dictionaries: services
+	@$(MACHINE) dictionaries $(PG_URL)
+
+browser:
+	@$(MACHINE) browser
+
+demo: setup assets
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py ensure_admin
+
+# On a PostgreSQL DATABASE_URL, the server must run and have the Norwegian dictionaries.
+ifneq ($(filter postgres://% postgresql://%,$(DATABASE_URL)),)
+demo: PG_URL = $(DATABASE_URL)
+demo: dictionaries
+endif
 
 run: demo
 	@echo ""
@@ -31,15 +64,21 @@ run: demo
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The whole suite twice: SQLite (zero setup), then PostgreSQL (production database).
+# The whole suite twice: SQLite (no server needed), then PostgreSQL (production database).
+# Browser tests (marker `browser`) run in both passes.
 test: test-sqlite test-postgres
 
 # The test settings whatever the shell exports (a DJANGO_SETTINGS_MODULE there would otherwise win).
-test-sqlite: setup
+test-sqlite: setup assets browser
 	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
 
-test-postgres: setup
+test-postgres: setup assets browser services dictionaries
 	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Django's system checks (GraphiQL's files included) and no model change without its migration.
+check: setup assets
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -49,9 +88,13 @@ format: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# `make run` on a throwaway SQLite file and port: site, admin and GraphiQL answer (what CI checks).
+smoke: setup assets
+	tools/smoke_run.sh
+
 schema: setup
 	$(PY) manage.py graphql_schema --schema api.schema.schema --out schema.graphql
 
-# Side-by-side load test on PostgreSQL + Redis (database `cms_bench`); see README, "Performance".
-bench: setup
+# Side-by-side load test on PostgreSQL + Redis (database `cms_bench`); see docs/performance.md.
+bench: setup services dictionaries
 	$(PY) bench/run.py --pg-url $(PG_URL) $(BENCH_ARGS)

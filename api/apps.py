@@ -6,6 +6,9 @@ class ApiConfig(AppConfig):
     verbose_name = "GraphQL-API"
 
     def ready(self):
-        from . import persisted
+        from django.core import checks
+
+        from . import graphiql, persisted
 
         persisted.connect_signals()
+        checks.register(graphiql.check_assets)

@@ -43,6 +43,17 @@ class QueryTooComplex(GraphQLError):
     pass
 
 
+# Introspection's link from a list or non-null type to the type it wraps: one object, a few hops
+# long at most, so nesting it multiplies no work. Standard introspection queries (GraphiQL's, the
+# schema tools') nest it eight deep, past MAX_DEPTH, so it does not count as a level.
+# No type of ours may name a field `ofType` (tests/test_api_limits.py checks).
+UNCOUNTED_LEVELS = frozenset({"ofType"})
+
+
+def _levels(field: FieldNode) -> int:
+    return 0 if field.name.value in UNCOUNTED_LEVELS else 1
+
+
 @dataclass
 class Measure:
     depth: int = 0
@@ -67,7 +78,7 @@ class _Measurer:
                 child = self.selection_set(selection.selection_set)
                 total.fields += 1 + child.fields
                 total.aliases += (1 if selection.alias else 0) + child.aliases
-                total.depth = max(total.depth, 1 + child.depth)
+                total.depth = max(total.depth, _levels(selection) + child.depth)
             else:
                 child = (
                     self.fragment(selection.name.value)

@@ -2,8 +2,8 @@
 
 Grapple's root fields (pages, page, search, snippets, images, documents,
 collections, redirects, sites, settings, tags) are deliberately not mounted:
-each can return content the published site does not show (see README,
-"Security"). Every root field here reads through `api.visibility` via the
+each can return content the published site does not show (see
+docs/security.md). Every root field here reads through `api.visibility` via the
 request's loader.
 """
 

@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAll
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
-from . import caching, persisted
+from . import caching, graphiql, persisted
 from .cost import QueryTooExpensive, check_cost
 from .documents import prepare
 from .errors import public_message
@@ -92,6 +92,11 @@ class PublicGraphQLView(GraphQLView):
             return early
         query = getattr(request, "_graphql_query", None) or request.GET.get("query")
         return caching.respond(request, query, lambda: self._answer(request))
+
+    def render_graphiql(self, request, **data):
+        response = super().render_graphiql(request, **data, **graphiql.page_context(data))
+        response["Content-Security-Policy"] = graphiql.CONTENT_SECURITY_POLICY
+        return response
 
     def _answer(self, request) -> HttpResponse:
         """graphene-django's dispatch, minus its `ensure_csrf_cookie`.

@@ -1,4 +1,6 @@
 import json
+import os
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -78,3 +80,74 @@ def gql(client):
         return response.json()
 
     return run
+
+
+@pytest.fixture(scope="session")
+def _site_server(django_db_setup, django_db_blocker):
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("127.0.0.1")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_site(_site_server, db):
+    """The site served over HTTP on 127.0.0.1 (pytest-django's live server), with the loaded Troms content.
+
+    Not pytest-django's `live_server` fixture: that one makes its test transactional and empties every
+    table afterwards, deleting the content loaded once per run for every test after it. Here the test
+    runs in a rolled-back transaction like any other. On SQLite the server shares the test's connection,
+    so it also sees what the test writes; on PostgreSQL it sees committed data only.
+    """
+    return _site_server
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Headless, and quiet: no call home, no updates, no sync (this machine's network is closed anyway).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class BrowserPage:
+    """A fresh page, with every request it made and every error it logged."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests = []
+        self.problems = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def foreign_requests(self, origin: str) -> list[str]:
+        """Requests that went anywhere but `origin` (data: URLs never leave the page)."""
+        return [url for url in self.requests if urlsplit(url).scheme != "data" and not url.startswith(origin + "/")]
+
+
+@pytest.fixture
+def browser_page(live_site):
+    """A page in Debian's chromium, driven by Playwright; never a downloaded browser. Fails, never skips, without it.
+
+    It starts after the test's database transaction and stops before its rollback. While it runs,
+    Playwright keeps an event loop on this thread, and Django would hand this thread another database
+    connection (it refuses, in fact): a browser test reads the site over HTTP from `live_site`.
+    """
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run `make browser` (make test does).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield BrowserPage(browser.new_page())
+        browser.close()

@@ -1,7 +1,10 @@
 """Every limit: the query just under it runs, the one over it is a 400 with a clear message."""
 
 import pytest
-from graphql import GraphQLError, parse
+from graphql import GraphQLError, get_introspection_query, parse
+
+from api.limits import UNCOUNTED_LEVELS
+from api.schema import schema
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,23 @@ def test_repeated_fields_are_counted_across_fragments(gql, demo):
     spread = "{ pages(limit: 1) { ...A ...B title } } fragment A on PageInterface { title } fragment B on PageInterface { title title }"
     assert "requested 4 times" in gql(spread, status=400)["errors"][0]["message"]
     assert "errors" not in gql("{ pages(limit: 1) { ...A title } } fragment A on PageInterface { title title }")
+
+
+def test_the_standard_introspection_query_fits_the_limits(gql, demo):
+    # What GraphiQL and schema tools send: `ofType` nested eight deep, past MAX_DEPTH.
+    query = get_introspection_query(descriptions=True, input_value_deprecation=True)
+    assert "errors" not in gql(query)
+
+
+def test_introspection_that_fans_out_still_counts_its_levels(gql, demo):
+    inner = "name"
+    for _ in range(5):
+        inner = f"fields {{ type {{ ofType {{ {inner} }} }} }}"
+    response = gql(f"{{ __schema {{ types {{ {inner} }} }} }}", status=400)
+    assert "levels deep" in response["errors"][0]["message"]
+
+
+def test_no_type_of_ours_names_a_field_like_an_uncounted_introspection_level():
+    for name, type_ in schema.graphql_schema.type_map.items():
+        if not name.startswith("__"):
+            assert UNCOUNTED_LEVELS.isdisjoint(getattr(type_, "fields", {})), name

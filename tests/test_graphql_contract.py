@@ -236,12 +236,19 @@ def test_no_internal_fields_in_the_schema():
         assert field not in text
 
 
-def test_readme_examples_show_their_real_output(gql, demo):
-    readme = (settings.BASE_DIR / "README.md").read_text()
-    section = readme.split("## Querying the API")[1].split("\n## ")[0]
-    blocks = section.split("```graphql")[1:]
-    assert len(blocks) >= 3
-    for block in blocks:
+def documented_examples(path: str) -> list[tuple[str, dict]]:
+    """Each ```graphql block of a document with the ```json block after it: a query and its shown output."""
+    text = (settings.BASE_DIR / path).read_text()
+    examples = []
+    for block in text.split("```graphql")[1:]:
         query, rest = block.split("```", 1)
-        shown = json.loads(rest.split("```json", 1)[1].split("```", 1)[0])
+        examples.append((query, json.loads(rest.split("```json", 1)[1].split("```", 1)[0])))
+    return examples
+
+
+@pytest.mark.parametrize(("path", "count"), [("README.md", 1), ("docs/api.md", 2)])
+def test_documented_examples_show_their_real_output(gql, demo, path, count):
+    examples = documented_examples(path)
+    assert len(examples) == count
+    for query, shown in examples:
         assert gql(query) == shown

@@ -151,6 +151,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Third-party browser files (GraphiQL, React, …) copied from node_modules by `make assets`, served as /static/vendor/.
+STATICFILES_DIRS = [("vendor", BASE_DIR / "vendor")]
 
 WAGTAIL_SITE_NAME = "Troms fylkeskommune"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
