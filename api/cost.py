@@ -28,8 +28,9 @@ from graphql import (
 
 # Lists without a `limit`: the most items they are assumed to hold.
 LIST_SIZES = {"body": 30, "links": 10, "contacts": 10, "breadcrumbs": 10, "translations": 5, "facets": 10}
-# Fields that cost more than the values they return.
-FIELD_COSTS = {"siteSearch": 500, "searchSuggest": 100}
+# Fields that cost more than the values they return: a search reads an index, so one query holds at
+# most about twenty of them.
+FIELD_COSTS = {"siteSearch": 50_000, "searchSuggest": 5_000}
 DEFAULT_LIST_SIZE = 100
 
 

@@ -5,14 +5,22 @@ separate database, loads the Troms content plus generated pages, and drives
 each scenario with wrk, alternating scenarios over several rounds so a burst
 of load from elsewhere on the machine hits all of them alike:
 
-1. bare      a bare Django JSON view: the floor of what the stack can do
-2. rest      Wagtail's REST API v2 detail of the same theme page
-3. graphql   our full theme-page query by POST, uncached
-4. persisted the same query as a persisted GET, response cache warm
-5. search    `siteSearch` over 10,000+ pages, the 54 judged queries in turn
+1. bare              a bare Django JSON view: the floor of what the stack can do
+2. rest              Wagtail's REST API v2 detail of the same theme page
+3. graphql           our full theme-page query by POST, uncached (one hot page)
+4. persisted         the same query as a persisted GET, response cache warm
+5. search            `siteSearch` over 10,000+ pages, the judged queries in turn
+6. random            the full theme-page query for a different generated page each request
+7. random_publishing the same while an editor publishes a page every 2 s (`bench/publisher.py`)
+8. rest_random       Wagtail's REST API v2 detail of the same random pages
 
-Prints req/s, p50, p95 and the ratios to (1) and (2), and writes
-bench/results/latest.json and latest.md.
+Then, outside the rounds: the first full-page request after a publish, timed
+and counted in the server process, at 1,000 and at 10,000 pages
+(`bench/first_request.py`); each worker's memory after the random pages; and
+hostile traffic (`bench/hostile.py`) sent while random pages are measured.
+
+Prints req/s, p50, p95 and the ratios to (1) and (2) (and (8) for the random
+pages), and writes bench/results/latest.json and latest.md.
 """
 
 # Subprocesses and URLs here are built from constants and loopback addresses, never from outside input.
@@ -24,6 +32,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import runpy
 import secrets
 import shutil
@@ -52,15 +61,35 @@ PAGE_QUERY = PAGE_BY_ID
 WRK_SCRIPT = """
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 local body_file = os.getenv("BENCH_BODY")
-local bodies = {}
+local path_file = os.getenv("BENCH_PATHS")
+local bodies, paths = {}, {}
 if body_file then
   -- One request body per line, sent in turn.
   for line in io.lines(body_file) do bodies[#bodies + 1] = line end
   wrk.body = bodies[1]
   wrk.headers["Content-Type"] = "application/json"
 end
+if path_file then
+  -- One URL path per line, asked in turn.
+  for line in io.lines(path_file) do paths[#paths + 1] = line end
+end
+-- Each wrk thread starts at its own share of the list, so no two threads ask for the same item in a round.
+local threads_started = 0
+function setup(thread)
+  thread:set("thread_number", threads_started)
+  threads_started = threads_started + 1
+end
 local turn = 0
+function init(args)
+  local share = tonumber(os.getenv("BENCH_THREADS") or "1")
+  local count = math.max(#bodies, #paths)
+  turn = math.floor((thread_number or 0) * count / share)
+end
 request = function()
+  if #paths > 0 then
+    turn = turn % #paths + 1
+    return wrk.format(nil, paths[turn])
+  end
   if #bodies > 1 then
     turn = turn % #bodies + 1
     return wrk.format(nil, nil, nil, bodies[turn])
@@ -83,6 +112,9 @@ LABELS = {
     "graphql": "3. GraphQL full theme page, POST, uncached",
     "persisted": "4. GraphQL persisted GET, cache warm",
     "search": "5. GraphQL siteSearch, judged queries in turn (10,000+ pages)",
+    "random": "6. GraphQL full page, a different random page each request",
+    "random_publishing": "7. The same, an editor publishing every 2 s",
+    "rest_random": "8. Wagtail REST API v2, the same random pages",
 }
 
 
@@ -157,8 +189,10 @@ def prepare_content(env, pages: int) -> dict:
         "from wagtail.models import Page\n"
         "topic = bench_topics().order_by('path').first()\n"
         "page = ThemePage.objects.live().filter(path__startswith=topic.path).order_by('path').first()\n"
+        "ids = [pk for p in bench_topics().values_list('path', flat=True)\n"
+        "       for pk in ThemePage.objects.filter(path__startswith=p).values_list('pk', flat=True)]\n"
         "print(json.dumps({'page_id': page.pk, 'blocks': len(page.body.raw_data),\n"
-        "  'pages_total': Page.objects.filter(depth__gt=1).count()}))\n"
+        "  'pages_total': Page.objects.filter(depth__gt=1).count(), 'theme_ids': ids}))\n"
     )
     return json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
 
@@ -214,13 +248,28 @@ def wait_until_idle(server_pid: int, *, longest: float = 5.0):
             return
 
 
-def run_wrk(wrk, url, script_path, *, seconds, threads, connections, method="GET", body_file=None, server_pid=None):
+def run_wrk(
+    wrk,
+    url,
+    script_path,
+    *,
+    seconds,
+    threads,
+    connections,
+    method="GET",
+    body_file=None,
+    paths_file=None,
+    server_pid=None,
+    during=None,
+):
     if server_pid:
         wait_until_idle(server_pid)
     cpu_before = server_cpu_seconds(server_pid) if server_pid else None
-    env = {**os.environ, "BENCH_METHOD": method}
+    env = {**os.environ, "BENCH_METHOD": method, "BENCH_THREADS": str(threads)}
     if body_file:
         env["BENCH_BODY"] = body_file
+    if paths_file:
+        env["BENCH_PATHS"] = paths_file
     out = subprocess.run(
         [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script_path, url],
         env=env,
@@ -234,6 +283,77 @@ def run_wrk(wrk, url, script_path, *, seconds, threads, connections, method="GET
     if cpu_before is not None and stats["requests"]:
         stats["cpu_ms_per_request"] = (server_cpu_seconds(server_pid) - cpu_before) * 1000 / stats["requests"]
     return stats
+
+
+def worker_memory_mb(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker (the master's children), in MB."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            sizes.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
+    return sorted(sizes)
+
+
+def run_hostile(wrk, random_spec, script, options, server_pid, base, count) -> dict:
+    """Random pages measured quietly, then while `count` hostile requests arrive; memory before and after."""
+    if not count:
+        return {}
+    extra = {k: v for k, v in random_spec.items() if k != "url"}
+    quiet = run_wrk(wrk, random_spec["url"], script, seconds=5, server_pid=server_pid, **options, **extra)
+    before = worker_memory_mb(server_pid)
+    attacker = subprocess.Popen(
+        [PY, str(ROOT / "bench" / "hostile.py"), base, str(count)], stdout=subprocess.PIPE, text=True
+    )
+    during = []
+    while True:
+        during.append(run_wrk(wrk, random_spec["url"], script, seconds=3, **options, **extra))
+        if attacker.poll() is not None:
+            break
+    out, _ = attacker.communicate()
+    after = worker_memory_mb(server_pid)
+    sent = json.loads(next(x for x in out.splitlines() if x.startswith("HOSTILE "))[len("HOSTILE ") :])
+    result = {
+        **sent,
+        "p95_quiet_ms": quiet["p95_us"] / 1000,
+        "p95_during_ms": _median([run["p95_us"] / 1000 for run in during]) if during else None,
+        "memory_before_mb": before,
+        "memory_after_mb": after,
+        "memory_growth_mb": max(b - a for a, b in zip(before, after, strict=False)) if before and after else None,
+    }
+    log(f"hostile traffic: {result}")
+    return result
+
+
+def django_script(env, name: str, marker: str) -> dict:
+    """Run `bench/<name>` in a Django shell on `env`'s database and read the JSON line it prints."""
+    out = manage(env, "shell", "-c", (ROOT / "bench" / name).read_text(), capture=True)
+    line = next(x for x in out.splitlines() if x.startswith(marker + " "))
+    return json.loads(line[len(marker) + 1 :])
+
+
+class Publisher:
+    """An editor publishing a page every 2 s (`bench/publisher.py`) while a scenario runs."""
+
+    def __init__(self, env):
+        self.env = env
+        self.process = None
+        self.published = 0
+
+    def __enter__(self):
+        script = (ROOT / "bench" / "publisher.py").read_text()
+        self.process = subprocess.Popen(
+            [PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=self.env, stdout=subprocess.PIPE, text=True
+        )
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        out, _ = self.process.communicate(timeout=30)
+        self.published += out.count("published ")
 
 
 def machine_info() -> dict:
@@ -283,7 +403,9 @@ def summarise(rounds: dict[str, list[dict]]) -> dict:
     # reported: the load other tenants put on a shared machine drifts over minutes, and would
     # otherwise count against whichever scenario ran while it was high.
     for name, row in summary.items():
-        for base, column in (("bare", "vs_bare"), ("rest", "vs_rest")):
+        # Random pages are compared with REST on the same random pages.
+        rest = "rest_random" if name.startswith("random") else "rest"
+        for base, column in (("bare", "vs_bare"), (rest, "vs_rest")):
             pairs = list(zip(rounds[name], rounds.get(base, []), strict=False))
             ratios = sorted(run["rps"] / base_run["rps"] for run, base_run in pairs if base_run["rps"])
             row[column] = ratios[len(ratios) // 2] if ratios else None
@@ -308,11 +430,37 @@ def targets(summary: dict) -> list[tuple[str, bool | None]]:
     def get(name, key):
         return summary.get(name, {}).get(key)
 
+    def at_least(value, floor):
+        return None if value is None else value >= floor
+
     return [
-        ("(3) >= 40% of (1)", None if get("graphql", "vs_bare") is None else get("graphql", "vs_bare") >= 0.40),
-        ("(3) >= 4x (2)", None if get("graphql", "vs_rest") is None else get("graphql", "vs_rest") >= 4.0),
-        ("(4) >= 80% of (1)", None if get("persisted", "vs_bare") is None else get("persisted", "vs_bare") >= 0.80),
+        ("(3) >= 40% of (1)", at_least(get("graphql", "vs_bare"), 0.40)),
+        ("(3) >= 4x (2)", at_least(get("graphql", "vs_rest"), 4.0)),
+        ("(4) >= 80% of (1)", at_least(get("persisted", "vs_bare"), 0.80)),
         ("(5) p95 < 50 ms", None if get("search", "p95_ms") is None else get("search", "p95_ms") < 50),
+        ("(6) >= 25% of (1)", at_least(get("random", "vs_bare"), 0.25)),
+        ("(6) >= 4x (8)", at_least(get("random", "vs_rest"), 4.0)),
+        ("(7) >= 10% of (1)", at_least(get("random_publishing", "vs_bare"), 0.10)),
+    ]
+
+
+def first_request_targets(first: dict) -> list[tuple[str, bool | None]]:
+    big, small = first.get("large"), first.get("small")
+    if not big or not small:
+        return [("first request after a publish", None)]
+    return [
+        ("first request after a publish: <= 8 SQL queries", big["queries_max"] <= 8),
+        ("first request after a publish: <= 30 ms", big["p50_ms"] <= 30),
+        ("first request: at 10,000 pages <= 1.5x at 1,000", big["p50_ms"] <= 1.5 * small["p50_ms"]),
+    ]
+
+
+def hostile_targets(hostile: dict) -> list[tuple[str, bool | None]]:
+    if not hostile:
+        return [("hostile traffic", None)]
+    return [
+        ("normal p95 under hostile traffic <= 2x quiet", hostile["p95_during_ms"] <= 2 * hostile["p95_quiet_ms"]),
+        ("worker memory grows < 50 MB over the hostile requests", hostile["memory_growth_mb"] < 50),
     ]
 
 
@@ -355,6 +503,37 @@ def markdown(result: dict) -> str:
             f"with nothing cached: p50 {first['p50_ms']:.0f} ms, p95 {first['p95_ms']:.0f} ms, "
             f"slowest {first['max_ms']:.0f} ms.",
         ]
+    first = result.get("first_request") or {}
+    if first:
+        lines += [
+            "",
+            "First full-page request after a publish (in the server process; each sample publishes a page first):",
+            "",
+            "| Content | p50 ms | p95 ms | SQL queries (median, most) |",
+            "|---|---:|---:|---:|",
+        ]
+        for key in ("small", "large"):
+            row = first.get(key)
+            if row:
+                lines.append(
+                    f"| {row['pages']:,} theme pages | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | "
+                    f"{row['queries_p50']}, {row['queries_max']} |"
+                )
+    if result.get("worker_memory_mb"):
+        lines += [
+            "",
+            f"Worker memory (RSS) after the rounds: {', '.join(f'{m:.0f} MB' for m in result['worker_memory_mb'])}.",
+        ]
+    if result.get("publishes_during_7"):
+        lines.append(f"Scenario 7 ran with {result['publishes_during_7']} publishes in all.")
+    hostile = result.get("hostile") or {}
+    if hostile:
+        lines += [
+            "",
+            f"Hostile traffic: {hostile['requests']} requests ({hostile['statuses']}; slowest {hostile['slowest_s']} s) "
+            f"sent while scenario 6 ran: its p95 {hostile['p95_during_ms']:.1f} ms against {hostile['p95_quiet_ms']:.1f} ms "
+            f"quiet; worker memory {hostile['memory_before_mb']} MB before, {hostile['memory_after_mb']} MB after.",
+        ]
     lines += ["", "| Target | Met |", "|---|---|"]
     for name, met in result["targets"]:
         lines.append(f"| {name} | {'yes' if met else 'not available' if met is None else 'NO'} |")
@@ -367,6 +546,8 @@ def main():
     parser.add_argument("--database", default="cms_bench")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6"))
     parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--small-pages", type=int, default=1_000, help="Pages in the second database (first request).")
+    parser.add_argument("--hostile", type=int, default=1_000, help="Hostile requests sent (0: none).")
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
@@ -405,6 +586,8 @@ def main():
         "SEARCH_WARM_POPULAR": "0",
     }
     content = prepare_content(env, args.pages)
+    theme_ids = content.pop("theme_ids")
+    random.Random(5).shuffle(theme_ids)
     server_config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     # Nothing cached by an earlier run: the first searches below are really first.
     import redis
@@ -444,11 +627,26 @@ def main():
         check(status == 200 and json.loads(rest_body)["body"], rest_body)
         log(f"sizes: GraphQL {len(body)} B, REST {len(rest_body)} B")
 
+        # Random pages: every generated theme page once, in a shuffled order (wrk threads start apart).
+        random_bodies = work / "random.jsonl"
+        random_bodies.write_text(
+            "".join(json.dumps({"query": PAGE_QUERY, "variables": {"id": str(pk)}}) + "\n" for pk in theme_ids)
+        )
+        rest_paths = work / "rest_paths.txt"
+        rest_paths.write_text("".join(f"/api/v2/pages/{pk}/\n" for pk in theme_ids))
         scenarios = {
             "bare": {"url": f"{base}/bench/bare/"},
             "rest": {"url": f"{base}/api/v2/pages/{content['page_id']}/"},
             "graphql": {"url": f"{base}/graphql/", "method": "POST", "body_file": str(page_body)},
             "persisted": {"url": persisted_url},
+            "random": {"url": f"{base}/graphql/", "method": "POST", "body_file": str(random_bodies)},
+            "random_publishing": {
+                "url": f"{base}/graphql/",
+                "method": "POST",
+                "body_file": str(random_bodies),
+                "publisher": True,
+            },
+            "rest_random": {"url": base, "paths_file": str(rest_paths)},
         }
         # Scenario 5: the judged queries in turn, each searched once first, as popular searches are.
         search_body = work / "search.jsonl"
@@ -480,24 +678,44 @@ def main():
         options = {"threads": args.wrk_threads, "connections": args.connections}
         log("warming up")
         for spec in scenarios.values():
-            run_wrk(
-                wrk, spec["url"], str(script), seconds=2, **options, **{k: v for k, v in spec.items() if k != "url"}
-            )
+            extra = {k: v for k, v in spec.items() if k not in ("url", "publisher")}
+            run_wrk(wrk, spec["url"], str(script), seconds=2, **options, **extra)
+        publisher = Publisher(env)
         for number in range(args.rounds):
             for name, spec in scenarios.items():
-                extra = {k: v for k, v in spec.items() if k != "url"}
-                stats = run_wrk(
-                    wrk, spec["url"], str(script), seconds=args.seconds, server_pid=server.pid, **options, **extra
-                )
+                extra = {k: v for k, v in spec.items() if k not in ("url", "publisher")}
+
+                def timed(spec=spec, extra=extra):
+                    return run_wrk(
+                        wrk, spec["url"], str(script), seconds=args.seconds, server_pid=server.pid, **options, **extra
+                    )
+
+                if spec.get("publisher"):
+                    with publisher:
+                        stats = timed()
+                else:
+                    stats = timed()
                 rounds[name].append(stats)
                 log(
-                    f"round {number + 1} {name:9} {stats['rps']:8.1f} req/s  p50 {stats['p50_us'] / 1000:6.1f} ms"
+                    f"round {number + 1} {name:17} {stats['rps']:8.1f} req/s  p50 {stats['p50_us'] / 1000:6.1f} ms"
                     f"  p95 {stats['p95_us'] / 1000:6.1f} ms  non-2xx {stats['non2xx']}"
                 )
+        memory = worker_memory_mb(server.pid)
+        log(f"worker memory after the rounds: {memory} MB; {publisher.published} publishes during scenario 7")
+        hostile = run_hostile(wrk, scenarios["random"], str(script), options, server.pid, base, args.hostile)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         shutil.rmtree(work, ignore_errors=True)
+
+    first = {"large": django_script(env, "first_request.py", "FIRST")}
+    if args.small_pages:
+        small_name = f"{args.database}_small"
+        ensure_database(admin_url, small_name, args.fresh)
+        small_env = {**env, "DATABASE_URL": parsed._replace(path=f"/{small_name}").geturl()}
+        prepare_content(small_env, args.small_pages)
+        first["small"] = django_script(small_env, "first_request.py", "FIRST")
+    log(f"first full-page request after a publish: {first}")
 
     summary = summarise(rounds)
     result = {
@@ -517,8 +735,12 @@ def main():
         "scenarios": summary,
         "rounds": rounds,
         "unavailable": unavailable,
+        "worker_memory_mb": memory,
+        "publishes_during_7": publisher.published,
+        "first_request": first,
+        "hostile": hostile,
     }
-    result["targets"] = targets(summary)
+    result["targets"] = targets(summary) + first_request_targets(first) + hostile_targets(hostile)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     table = markdown(result)

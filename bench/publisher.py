@@ -1,0 +1,29 @@
+"""An editor publishing all the time: one generated theme page every `BENCH_PUBLISH_SECONDS` (2 s).
+
+Run by `bench/run.py` beside the load it measures (`manage.py shell -c`), it
+changes a page's title and publishes it as the admin does, so every publish
+refreshes the stored form and bumps the content version everyone keeps their
+caches under. Prints one line per publish with how long it took.
+"""
+
+import os
+import random
+import time
+
+from content_models.management.commands.generate_bench_content import bench_topics
+from content_models.models import ThemePage
+
+interval = float(os.environ.get("BENCH_PUBLISH_SECONDS", "2"))
+rng = random.Random(7)
+topics = list(bench_topics().values_list("path", flat=True))
+ids = list(ThemePage.objects.filter(path__startswith=topics[0]).values_list("pk", flat=True)) if topics else []
+number = 0
+while ids:
+    started = time.monotonic()
+    page = ThemePage.objects.get(pk=rng.choice(ids))
+    number += 1
+    page.title = f"{page.title.split(' · ')[0]} · {number}"
+    page.save_revision().publish()
+    took = time.monotonic() - started
+    print(f"published {page.pk} in {took * 1000:.0f} ms", flush=True)
+    time.sleep(max(0.0, interval - took))
