@@ -1,0 +1,35 @@
+"""`manage.py worker`: runs queued tasks and the periodic jobs (docs/worker.md).
+
+django-tasks-db's `db_worker` with a shorter poll interval and a beat
+thread for the periodic jobs. Run as many as you like, on as many machines
+as you like, against the same database.
+"""
+
+import os
+
+from django.conf import settings
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django_tasks_db.management.commands import db_worker
+
+from worker.periodic import Beat
+
+
+class Command(db_worker.Command):
+    help = "Run background tasks (webhook deliveries, search indexing, ...) and the periodic jobs"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.set_defaults(interval=settings.WORKER["POLL_INTERVAL"])
+        parser.add_argument(
+            "--no-periodic",
+            action="store_false",
+            dest="periodic",
+            help="Only run queued tasks; leave periodic jobs (scheduled publishing, retries) to other workers",
+        )
+
+    def handle(self, *args, periodic=True, **options):
+        reloading = options["reload"] and not options["batch"]
+        # With autoreload the parent process only watches files; the child does the work.
+        if periodic and not options["batch"] and (not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
+            Beat().start()
+        return super().handle(*args, **options)
