@@ -8,6 +8,11 @@ from api import caching, content_memo, persisted, visibility_cache
 from content_models.demo_content.loader import DemoContentLoader
 from publishing import version
 from search import statistics
+from webhooks.events import EVENTS
+from webhooks.models import Endpoint
+from webhooks.receiver import Receiver
+
+from .webhook_helpers import SECRET
 
 
 def pytest_runtest_setup(item):
@@ -79,3 +84,16 @@ def gql(client):
         return response.json()
 
     return run
+
+
+@pytest.fixture
+def receiver():
+    """A real HTTP receiver on this machine that verifies signatures (webhooks/receiver.py)."""
+    with Receiver(secret=SECRET) as running:
+        yield running
+
+
+@pytest.fixture
+def endpoint(receiver, demo):
+    """An endpoint subscribed to every event, pointing at `receiver`."""
+    return Endpoint.objects.create(name="frontend", url=receiver.url, secret=SECRET, events=list(EVENTS))

@@ -10,6 +10,13 @@ MIN_SECRET_LENGTH = 16
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Adresse",
+        max_length=2000,
+        assume_scheme="https",
+        help_text="Adressen som får en POST ved hver hendelse.",
+        error_messages={"invalid": "Skriv en gyldig adresse, f.eks. https://www.example.no/api/revalidate."},
+    )
     secret = forms.CharField(
         label="Hemmelig nøkkel",
         required=False,
@@ -28,10 +35,7 @@ class EndpointForm(forms.ModelForm):
     class Meta:
         model = Endpoint
         fields = ["name", "url", "secret", "events", "enabled"]
-        error_messages = {
-            "name": {"unique": "Det finnes allerede en mottaker med dette navnet."},
-            "url": {"invalid": "Skriv en gyldig adresse, f.eks. https://www.example.no/api/revalidate."},
-        }
+        error_messages = {"name": {"unique": "Det finnes allerede en mottaker med dette navnet."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,12 +24,12 @@ arrive page by page, and a subtree is announced once, by its first page.
 
 import threading
 import time
-from collections import OrderedDict
 from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -103,20 +103,18 @@ def _item(kind: str, obj) -> dict:
     return {"type": kind, "id": obj.pk, "locale": _locale(obj)}
 
 
-def _announce(event: str, items: list[dict], *views: PublicView, exclude: set[int] = frozenset()):
-    """One event per site with paths: the views' pages in order, each once, and a tag per page."""
-    sites: dict[str, OrderedDict[int, str]] = {}
+def _announce(event: str, items: list[dict], *views: PublicView):
+    """One event per site with paths: the views' paths in order, each once (a moved page has two), and a tag per page."""
+    sites: dict[str, dict[str, int]] = {}
     for view in views:
         for hostname, pages in view.items():
-            merged = sites.setdefault(hostname, OrderedDict())
+            merged = sites.setdefault(hostname, {})
             for pk, path in sorted(pages.items(), key=lambda entry: entry[1]):
-                if pk not in exclude:
-                    merged.setdefault(pk, path)
+                merged.setdefault(path, pk)
     item_tags = [f"{item['type']}:{item['id']}" for item in items]
     for hostname, pages in sites.items():
-        paths = list(dict.fromkeys(pages.values()))
-        tags = list(dict.fromkeys([*item_tags, *(f"page:{pk}" for pk in pages)]))
-        events.emit(event, site=hostname, items=items, paths=paths, tags=tags)
+        tags = list(dict.fromkeys([*item_tags, *(f"page:{pk}" for pk in pages.values())]))
+        events.emit(event, site=hostname, items=items, paths=list(pages), tags=tags)
 
 
 def _just_before(expire_at):
@@ -203,13 +201,21 @@ def _page_post_move(sender, instance, parent_page_before, parent_page_after, **k
     _announce("page.moved", [_item("page", instance)], after, before, related)
 
 
+def _deletion() -> object | None:
+    # Django deletes inside an atomic block; its outermost block tells one deletion from the next.
+    return connection.atomic_blocks[0] if connection.atomic_blocks else None
+
+
 def _page_pre_delete(sender, instance, **kwargs):
-    if not issubclass(sender, Page) or instance.pk in _table("deleted") or not events.anyone_listening():
+    if not issubclass(sender, Page) or not events.anyone_listening():
         return
+    deleted, deletion = _table("deleted"), _deletion()
+    entry = deleted.get(instance.pk)
+    if entry is not None and entry[1] is deletion:
+        return  # announced with an ancestor deleted in the same go
     subtree = Page.objects.filter(path__startswith=instance.path)
-    deleted = _table("deleted")
     for pk in subtree.values_list("pk", flat=True):
-        deleted[pk] = (time.monotonic(), True)
+        deleted[pk] = (time.monotonic(), deletion)
     before = _public(Q(path__startswith=instance.path))
     if not before:
         return
