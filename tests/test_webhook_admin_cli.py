@@ -66,7 +66,9 @@ def test_admin_form_errors_are_clear(client, webhook_admin, settings, overrides,
 
 
 def test_the_secret_is_never_shown_back_and_a_blank_keeps_it(client, webhook_admin):
-    endpoint = Endpoint.objects.create(name="nettsted", url="http://127.0.0.1:3000/", secret=SECRET, events=["page.published"])
+    endpoint = Endpoint.objects.create(
+        name="nettsted", url="http://127.0.0.1:3000/", secret=SECRET, events=["page.published"]
+    )
     edit_url = f"/admin/webhooks/edit/{endpoint.pk}/"
     page = client.get(edit_url).content.decode()
     assert SECRET not in page
@@ -90,7 +92,9 @@ def test_editors_without_the_permission_cannot_manage_webhooks(client, demo):
 
 def test_delivery_log_shows_attempts_and_sends_again(client, webhook_admin, receiver, settings):
     settings.WEBHOOKS = {**settings.WEBHOOKS, "RETRY_DELAYS": []}
-    endpoint = Endpoint.objects.create(name="nettsted", url="http://127.0.0.1:9/hook", secret=SECRET, events=list(EVENTS))
+    endpoint = Endpoint.objects.create(
+        name="nettsted", url="http://127.0.0.1:9/hook", secret=SECRET, events=list(EVENTS)
+    )
     [delivery] = emit("page.published", site="localhost", items=[], paths=["/"], tags=[])
     from webhooks.delivery import deliver_endpoint
 
@@ -120,7 +124,9 @@ def test_delivery_log_shows_attempts_and_sends_again(client, webhook_admin, rece
 
 
 def test_cli_adds_lists_replaces_and_removes(capsys, demo):
-    call_command("webhooks", "add", "--name", "nettsted", "--url", "http://localhost:3000/api/revalidate", "--secret", SECRET)
+    call_command(
+        "webhooks", "add", "--name", "nettsted", "--url", "http://localhost:3000/api/revalidate", "--secret", SECRET
+    )
     endpoint = Endpoint.objects.get(name="nettsted")
     assert endpoint.events == list(EVENTS)
     assert endpoint.enabled
@@ -143,7 +149,10 @@ def test_cli_adds_lists_replaces_and_removes(capsys, demo):
     [
         (["--url", "not a url", "--secret", SECRET], "--url: Skriv en gyldig adresse"),
         (["--url", "http://localhost:3000/", "--secret", "kort"], "--secret: Hemmelig nøkkel må ha minst 16 tegn."),
-        (["--url", "http://localhost:3000/", "--secret", SECRET, "--events", "page.published,nope"], "Unknown event(s): nope"),
+        (
+            ["--url", "http://localhost:3000/", "--secret", SECRET, "--events", "page.published,nope"],
+            "Unknown event(s): nope",
+        ),
         (["--url", "http://169.254.169.254/", "--secret", SECRET], "intern adresse"),
     ],
 )
@@ -167,7 +176,11 @@ def test_cli_error_is_one_line_and_a_nonzero_exit_code():
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cms.settings.test", "DATABASE_URL": "sqlite:///:memory:"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+            "DATABASE_URL": "sqlite:///:memory:",
+        },
     )
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0

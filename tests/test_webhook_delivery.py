@@ -115,13 +115,27 @@ def test_deliveries_to_one_endpoint_keep_event_order_behind_a_retry(endpoint, qu
     with Receiver(secret=SECRET, statuses=[500]) as receiver:
         endpoint.url = receiver.url
         endpoint.save()
-        first, second, third = (_emit(n)[0] for n in (1, 2, 3))
+        for number in (1, 2, 3):
+            _emit(number)
         deliver_endpoint.call(endpoint.pk)
         # The first failed: the later ones wait for it.
         assert [r.json["items"][0]["id"] for r in receiver.received] == [1]
         _send_due(endpoint)
     assert [r.json["items"][0]["id"] for r in receiver.received] == [1, 1, 2, 3]
     assert [r.status for r in receiver.received] == [500, 200, 200, 200]
+
+
+def test_a_delivery_that_waited_out_the_retry_window_behind_others_fails_with_its_next_failure(endpoint, settings):
+    settings.WEBHOOKS = {**settings.WEBHOOKS, "RETRY_DELAYS": [30, 60], "TIMEOUT": 1}
+    with Receiver(secret=SECRET, statuses=[500]) as down:
+        endpoint.url = down.url
+        endpoint.save()
+        [delivery] = _emit()
+        # Queued longer ago than 30 + 60 s of delays and 3 attempts of 1 s: the endpoint was down all that time.
+        Delivery.objects.filter(pk=delivery.pk).update(queued_at=timezone.now() - timezone.timedelta(seconds=94))
+        deliver_endpoint.call(endpoint.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Delivery.FAILED, 1)
 
 
 def test_deliveries_are_sent_only_after_the_change_commits(endpoint, receiver, django_capture_on_commit_callbacks):
@@ -134,9 +148,13 @@ def test_deliveries_are_sent_only_after_the_change_commits(endpoint, receiver, d
 
 
 def test_a_rolled_back_change_leaves_no_delivery(endpoint):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        _emit()
-        raise RuntimeError("the change failed")
+    def failing_change():
+        with transaction.atomic():
+            _emit()
+            raise RuntimeError("the change failed")
+
+    with pytest.raises(RuntimeError):
+        failing_change()
     assert not Delivery.objects.exists()
 
 

@@ -95,7 +95,9 @@ def test_a_contact_used_on_two_pages_lists_both(sent):
 
 def test_a_document_change_lists_the_pages_linking_to_it(sent):
     document = get_document_model().objects.create(title="Plan", file=ContentFile(b"plan", name="plan.txt"))
-    add_block(page("omstilling"), "related_links", {"heading": "Dokumenter", "links": [item({"document": document.pk})]})
+    add_block(
+        page("omstilling"), "related_links", {"heading": "Dokumenter", "links": [item({"document": document.pk})]}
+    )
     document.title = "Regional plan"
     [body] = sent(lambda: document.save())
     assert body["event"] == "document.changed"
@@ -130,7 +132,7 @@ def test_a_move_lists_old_and_new_paths_of_the_page_and_its_descendants(sent):
 
 
 def test_unpublishing_lists_the_subtree_that_disappears_and_deleting_it_afterwards_sends_nothing(sent):
-    home, topic, theme = _new_subtree()
+    _home, topic, _theme = _new_subtree()
     [body] = sent(lambda: topic.unpublish())
     assert body["event"] == "page.unpublished"
     assert set(body["paths"]) == {"/flyttes/", "/flyttes/barn/", "/"}
@@ -139,7 +141,7 @@ def test_unpublishing_lists_the_subtree_that_disappears_and_deleting_it_afterwar
 
 
 def test_deleting_a_public_page_lists_it_its_descendants_and_the_parent(sent):
-    home, topic, theme = _new_subtree()
+    _home, topic, theme = _new_subtree()
     [body] = sent(lambda: Page.objects.get(pk=topic.pk).delete())
     assert body["event"] == "page.deleted"
     assert body["items"] == [
@@ -150,7 +152,7 @@ def test_deleting_a_public_page_lists_it_its_descendants_and_the_parent(sent):
 
 
 def test_a_changed_slug_lists_old_and_new_paths(sent):
-    home, topic, theme = _new_subtree()
+    _home, topic, _theme = _new_subtree()
     topic.slug = "flyttet"
     [body] = sent(lambda: publish(topic))
     assert set(body["paths"]) == {"/flyttet/", "/flyttet/barn/", "/flyttes/", "/flyttes/barn/", "/"}
@@ -189,7 +191,11 @@ def test_an_unpublished_pages_draft_title_never_appears(sent, receiver):
     draft.title = "Enda mer hemmelig"
     everything = (
         sent(lambda: draft.save_revision())
-        + sent(lambda: add_block(page("omstilling"), "related_links", {"heading": "x", "links": [item({"page": draft.pk})]}))
+        + sent(
+            lambda: add_block(
+                page("omstilling"), "related_links", {"heading": "x", "links": [item({"page": draft.pk})]}
+            )
+        )
         + sent(lambda: publish(page("infrastruktur")))
     )
     assert everything  # the public changes were announced

@@ -96,7 +96,9 @@ def _record(delivery, started, clock, status, excerpt, error, succeeded):
     attempts = delivery.attempts + 1
     # A delivery that waited behind an earlier one's retries gives up when that one would have: an endpoint
     # that is down for the whole retry window does not make each queued delivery wait a window of its own.
-    give_up_at = delivery.queued_at + timedelta(seconds=sum(delays))
+    # The window: every delay plus every attempt at its longest.
+    window = sum(delays) + (len(delays) + 1) * settings.WEBHOOKS["TIMEOUT"]
+    give_up_at = delivery.queued_at + timedelta(seconds=window)
     with transaction.atomic():
         DeliveryAttempt.objects.create(
             delivery=delivery,

@@ -72,6 +72,7 @@ def emit(event: str, *, site: str, items, paths, tags, occurred_at: datetime | N
                         paths=paths,
                         tags=tags,
                     ),
+                    queued_at=occurred_at,
                     next_attempt_at=occurred_at,
                 )
             )

@@ -27,9 +27,17 @@ class Command(db_worker.Command):
             help="Only run queued tasks; leave periodic jobs (scheduled publishing, retries) to other workers",
         )
 
+    def configure_logging(self, verbosity):
+        # db_worker logs every task at INFO; the project's LOGGING keeps that for -v 2 and shows problems only.
+        if verbosity > 1:
+            super().configure_logging(verbosity)
+
     def handle(self, *args, periodic=True, **options):
         reloading = options["reload"] and not options["batch"]
         # With autoreload the parent process only watches files; the child does the work.
         if periodic and not options["batch"] and (not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
             Beat().start()
+        if options["verbosity"] and (not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
+            jobs = ", ".join(settings.WORKER["PERIODIC_JOBS"]) if periodic else "none"
+            self.stdout.write(f"Worker started (poll every {options['interval']:g} s; periodic jobs: {jobs})")
         return super().handle(*args, **options)
