@@ -14,6 +14,7 @@ signed delivery. Prints p50, p95 and max; the target is p95 under 2 s.
 import argparse
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -87,6 +88,8 @@ def main():
         finally:
             worker.terminate()
             worker.wait(timeout=15)
+            if not options.database_url:
+                shutil.rmtree(workdir, ignore_errors=True)
 
     milliseconds = [value * 1000 for value in latencies]
     print(

@@ -151,6 +151,19 @@ def test_deleting_a_public_page_lists_it_its_descendants_and_the_parent(sent):
     assert set(body["paths"]) == {"/flyttes/", "/flyttes/barn/", "/"}
 
 
+def test_a_view_restriction_counts_as_unpublishing_and_lifting_it_as_publishing(sent):
+    from wagtail.models import PageViewRestriction
+
+    _home, topic, _theme = _new_subtree()
+    restriction = PageViewRestriction(page=topic, restriction_type=PageViewRestriction.PASSWORD, password="hemmelig")
+    [body] = sent(lambda: restriction.save())
+    assert body["event"] == "page.unpublished"
+    assert set(body["paths"]) == {"/flyttes/", "/flyttes/barn/", "/"}
+    [body] = sent(lambda: restriction.delete())
+    assert body["event"] == "page.published"
+    assert set(body["paths"]) == {"/flyttes/", "/flyttes/barn/", "/"}
+
+
 def test_a_changed_slug_lists_old_and_new_paths(sent):
     _home, topic, _theme = _new_subtree()
     topic.slug = "flyttet"

@@ -42,6 +42,8 @@ class Endpoint(models.Model):
     def event_labels(self) -> str:
         return ", ".join(event for event in EVENTS if event in self.events)
 
+    event_labels.short_description = "hendelser"
+
 
 class Delivery(models.Model):
     """One event for one endpoint: the exact body, and where its sending stands.

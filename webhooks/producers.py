@@ -14,6 +14,8 @@ before and after each change:
   visibility or URL changed, its subtree), its parent's listing, and every
   public page that shows it (Wagtail's `ReferenceIndex`: contact blocks,
   page links, documents, images);
+- a view restriction added to or removed from a page counts as
+  unpublishing or publishing what it hides or shows;
 - a scheduled expiry is compared with what the public saw just before the
   expiry time, so frontends hear of it even though the API already hid it.
 
@@ -31,11 +33,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, ReferenceIndex, Site
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signals import post_page_move, pre_page_move
 
 from publishing.signals import DRAFT_ONLY_FIELDS
@@ -225,6 +227,28 @@ def _page_pre_delete(sender, instance, **kwargs):
     _announce("page.deleted", items, before, related)
 
 
+def _restriction_pre_change(sender, instance, raw=False, **kwargs):
+    # A view restriction hides its page and subtree (and removing it shows them): the same as (un)publishing.
+    if raw or instance.page_id is None or not events.anyone_listening():
+        return
+    page_obj = Page.objects.get(pk=instance.page_id)
+    setattr(instance, BEFORE, (page_obj, _public(Q(path__startswith=page_obj.path))))
+
+
+def _restriction_post_change(sender, instance, raw=False, **kwargs):
+    if raw or not hasattr(instance, BEFORE):
+        return
+    page_obj, before = getattr(instance, BEFORE)
+    delattr(instance, BEFORE)
+    after = _public(Q(path__startswith=page_obj.path))
+    if _ids(before) == _ids(after):
+        return
+    changed = _ids(before) ^ _ids(after)
+    related = _public(Q(path=page_obj.path[: -Page.steplen]) | Q(pk__in=_referencing_page_ids(Page, changed)))
+    event = "page.published" if page_obj.pk in _ids(after) else "page.unpublished"
+    _announce(event, [_item("page", page_obj)], after, before, related)
+
+
 # Contact people
 
 
@@ -257,13 +281,17 @@ def _contact_pre_delete(sender, instance, **kwargs):
         _announce_contact("contact.unpublished", instance)
 
 
-def _announce_contact(event, contact):
-    pages = _public(Q(pk__in=_referencing_page_ids(type(contact), [contact.pk])))
+def _pages_showing(obj) -> PublicView:
+    """Public pages that show `obj`; when none does, the default site with no paths (frontends may list it)."""
+    pages = _public(Q(pk__in=_referencing_page_ids(type(obj), [obj.pk])))
     if not pages:
-        # Shown on no public page: frontends may still list contact people.
         default_site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
         pages = {default_site.hostname: {}} if default_site else {}
-    _announce(event, [_item("contact", contact)], pages)
+    return pages
+
+
+def _announce_contact(event, contact):
+    _announce(event, [_item("contact", contact)], _pages_showing(contact))
 
 
 # Documents and images
@@ -304,11 +332,7 @@ def _media_pre_delete(sender, instance, **kwargs):
 
 def _announce_media(model, obj):
     kind = _media_kind(model)
-    pages = _public(Q(pk__in=_referencing_page_ids(model, [obj.pk])))
-    if not pages:
-        default_site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
-        pages = {default_site.hostname: {}} if default_site else {}
-    _announce(f"{kind}.changed", [_item(kind, obj)], pages)
+    _announce(f"{kind}.changed", [_item(kind, obj)], _pages_showing(obj))
 
 
 def connect():
@@ -318,6 +342,14 @@ def connect():
     pre_delete.connect(_page_pre_delete, dispatch_uid=f"{uid}.page_pre_delete")
     pre_page_move.connect(_page_pre_move, dispatch_uid=f"{uid}.page_pre_move")
     post_page_move.connect(_page_post_move, dispatch_uid=f"{uid}.page_post_move")
+
+    for signal, receiver in (
+        (pre_save, _restriction_pre_change),
+        (post_save, _restriction_post_change),
+        (pre_delete, _restriction_pre_change),
+        (post_delete, _restriction_post_change),
+    ):
+        signal.connect(receiver, sender=PageViewRestriction, dispatch_uid=f"{uid}.restriction_{receiver.__name__}")
 
     contact = _contact_model()
     pre_save.connect(_contact_pre_save, sender=contact, dispatch_uid=f"{uid}.contact_pre_save")
