@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 MACHINE := AGAIN="make $(or $(MAKECMDGOALS),setup)" tools/machine.sh
 
 .PHONY: setup assets services dictionaries browser demo run test test-sqlite test-postgres check lint format \
-	bench schema smoke
+	bench bench-webhooks schema smoke worker
 
 setup: $(VENV)/.installed
 
@@ -61,8 +61,16 @@ run: demo
 	@echo "  Admin:     http://$(HOST):$(PORT)/admin/"
 	@echo "  GraphQL:   http://$(HOST):$(PORT)/graphql/  (GraphiQL i nettleseren)"
 	@echo "  Søk:       http://$(HOST):$(PORT)/search/?q=bredbånd"
+	@echo "  Worker:    planlagt publisering, webhooks (manage.py worker, i samme terminal)"
 	@echo ""
+	@# The worker runs beside the dev server; Ctrl-C stops both, and the worker goes when the server does.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(PY) manage.py worker & worker=$$!; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The worker alone (e.g. beside a server started another way); see docs/worker.md.
+worker: setup
+	$(PY) manage.py worker
 
 # The whole suite twice: SQLite (no server needed), then PostgreSQL (production database).
 # Browser tests (marker `browser`) run in both passes.
@@ -98,3 +106,7 @@ schema: setup
 # Side-by-side load test on PostgreSQL + Redis (database `cms_bench`); see docs/performance.md.
 bench: setup services dictionaries
 	$(PY) bench/run.py --pg-url $(PG_URL) $(BENCH_ARGS)
+
+# Publish-to-webhook latency with the real worker, on a fresh SQLite file (docs/webhooks.md).
+bench-webhooks: setup
+	$(PY) bench/webhook_latency.py $(BENCH_ARGS)

@@ -10,6 +10,11 @@ from api import caching, persisted
 from content_models.demo_content.loader import DemoContentLoader
 from publishing import reader, version
 from search import statistics
+from webhooks.events import EVENTS
+from webhooks.models import Endpoint
+from webhooks.receiver import Receiver
+
+from .webhook_helpers import SECRET
 
 
 def pytest_runtest_setup(item):
@@ -151,3 +156,16 @@ def browser_page(live_site):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield BrowserPage(browser.new_page())
         browser.close()
+
+
+@pytest.fixture
+def receiver():
+    """A real HTTP receiver on this machine that verifies signatures (webhooks/receiver.py)."""
+    with Receiver(secret=SECRET) as running:
+        yield running
+
+
+@pytest.fixture
+def endpoint(receiver, demo):
+    """An endpoint subscribed to every event, pointing at `receiver`."""
+    return Endpoint.objects.create(name="frontend", url=receiver.url, secret=SECRET, events=list(EVENTS))

@@ -32,15 +32,28 @@ def test_web_waits_for_healthy_database_and_runs_gunicorn():
 
 
 def test_every_environment_variable_is_read_by_the_settings():
-    web = COMPOSE["services"]["web"]
-    for name in web["environment"]:
-        if name == "DJANGO_SETTINGS_MODULE":
-            assert web["environment"][name] == "cms.settings.production"
-            continue
-        assert re.search(rf"[\"']{name}[\"']", SETTINGS_SOURCE), f"{name} is not read by cms/settings"
+    for service in ("web", "worker"):
+        environment = COMPOSE["services"][service]["environment"]
+        for name in environment:
+            if name == "DJANGO_SETTINGS_MODULE":
+                assert environment[name] == "cms.settings.production"
+                continue
+            assert re.search(rf"[\"']{name}[\"']", SETTINGS_SOURCE), f"{name} is not read by cms/settings"
+
+
+def test_worker_runs_the_same_image_on_the_same_database_and_media():
+    web, worker = COMPOSE["services"]["web"], COMPOSE["services"]["worker"]
+    assert worker["build"] == web["build"]
+    assert worker["command"][-3:] == ["manage.py", "worker", "--no-reload"]
+    assert worker["depends_on"]["db"]["condition"] == "service_healthy"
+    for name in ("DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT"):
+        assert worker["environment"][name] == web["environment"][name]
+    assert worker["volumes"] == web["volumes"]
+    assert worker["restart"] == "unless-stopped"
 
 
 def test_no_secret_is_committed():
     web = COMPOSE["services"]["web"]
     assert web["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?")
     assert COMPOSE["services"]["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+    assert COMPOSE["services"]["worker"]["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?")

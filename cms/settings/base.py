@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "search",
     "api",
     "web",
+    "webhooks",
+    "worker",
+    "django_tasks",
+    "django_tasks_db",
     "corsheaders",
     "wagtail.contrib.settings",
     "wagtail.contrib.search_promotions",
@@ -126,6 +130,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES["default"]["NAME"] != ":memory:":
+    # The web server and the worker are two processes on one file. WAL lets readers go on while one
+    # writes; IMMEDIATE takes the write lock when a transaction starts, so a transaction that reads and
+    # then writes waits for the other process (up to `timeout`) instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_TIMEOUT", 20),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,6 +186,55 @@ WAGTAILSEARCH_BACKENDS = {
 SEARCH_STATISTICS_FLUSH_SECONDS = env_float("SEARCH_STATISTICS_FLUSH_SECONDS", 5)
 # After content changes, this many of the week's most popular searches are ranked again in the background.
 SEARCH_WARM_POPULAR = env_int("SEARCH_WARM_POPULAR", 20)
+
+# Background work (docs/worker.md): web requests only enqueue; `manage.py worker` runs the tasks and the
+# periodic jobs. The database backend needs no other service, and queued tasks survive restarts.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    # Runs each task inside the call that enqueues it (tests; a site with no worker at all).
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+
+
+def task_backend(name: str) -> dict:
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, got {name!r}")
+    return {"default": {"BACKEND": TASK_BACKENDS[name], "QUEUES": ["default"]}}
+
+
+TASKS = task_backend(os.environ.get("TASKS_BACKEND", "database"))
+
+WORKER = {
+    # How long an idle worker waits before looking for a task again: the bulk of publish-to-webhook latency.
+    "POLL_INTERVAL": env_float("WORKER_POLL_INTERVAL", 0.2),
+    # How often a worker checks whether a periodic job is due (one worker of all of them runs it).
+    "BEAT_INTERVAL": env_float("WORKER_BEAT_INTERVAL", 1),
+    # name: (function, every N seconds). Each run is a task; a job never runs twice at once.
+    "PERIODIC_JOBS": {
+        "scheduled-publishing": (
+            "publishing.scheduling.publish_scheduled",
+            env_float("SCHEDULED_PUBLISHING_INTERVAL", 10),
+        ),
+        "webhook-deliveries": ("webhooks.delivery.resume_overdue", env_float("WEBHOOKS_RESUME_INTERVAL", 5)),
+        "webhook-log-cleanup": ("webhooks.delivery.prune_old", 3600),
+        "search-upkeep": ("search.upkeep.run", 3600),
+        "task-results-cleanup": ("worker.upkeep.prune_task_results", 3600),
+    },
+    # Finished task rows are kept this long (the queue table stays small).
+    "TASK_RESULTS_RETENTION_DAYS": env_int("TASK_RESULTS_RETENTION_DAYS", 7),
+}
+
+# Webhooks to frontends (docs/webhooks.md).
+WEBHOOKS = {
+    # Seconds to wait after failed attempt 1, 2, ...; after the last the delivery is marked failed.
+    "RETRY_DELAYS": [float(d) for d in env_list("WEBHOOKS_RETRY_DELAYS", "30,120,600,3600,21600")],
+    "TIMEOUT": env_float("WEBHOOKS_TIMEOUT", 10),
+    # Deliveries and their attempt logs are deleted this long after they finished.
+    "RETENTION_DAYS": env_int("WEBHOOKS_RETENTION_DAYS", 30),
+    # Host names or networks (CIDR) that may resolve to loopback, private or link-local addresses.
+    # Everything else that does is refused, when an endpoint is saved and again at each delivery.
+    "ALLOWED_PRIVATE_HOSTS": env_list("WEBHOOKS_ALLOWED_PRIVATE_HOSTS"),
+}
 
 GRAPHENE = {"SCHEMA": "api.schema.schema"}
 
@@ -231,7 +295,7 @@ LOGGING = {
     # Wagtail logs every page action and background task at INFO; keep them for the audit log only.
     "loggers": {
         name: {"level": os.environ.get("LOG_LEVEL_WAGTAIL", "WARNING")}
-        for name in ("wagtail", "django_tasks", "django.tasks", "modelsearch")
+        for name in ("wagtail", "django_tasks", "django_tasks_db", "django.tasks", "modelsearch")
     },
 }
 

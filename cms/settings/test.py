@@ -1,9 +1,10 @@
 """Test runs: fast hashing, temporary media; GraphiQL and introspection on (tests switch them off to check production)."""
 
+import os
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import API
+from .base import API, WEBHOOKS, task_backend
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
@@ -20,3 +21,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 SEARCH_STATISTICS_FLUSH_SECONDS = 0
 # No background threads in tests (they would not see the test's transaction); tests of warming set it.
 SEARCH_WARM_POPULAR = 0
+# Tasks run inside the call that enqueues them; tests of the worker process set TASKS_BACKEND=database.
+TASKS = task_backend(os.environ.get("TASKS_BACKEND", "immediate"))
+# Receivers in tests listen on this machine.
+WEBHOOKS = {**WEBHOOKS, "ALLOWED_PRIVATE_HOSTS": ["localhost", "127.0.0.1", "::1"]}
