@@ -1,19 +1,32 @@
-"""What changed in public content, told to whoever must react (webhooks, search).
+"""What changed in public content, told to whoever must react (webhooks).
 
 The store (`publishing.store`) compares each page's public form before and
 after a change, so a change is described only by what the public could see:
 public paths, ids, languages. A draft title, a page that was never public, a
 page not yet past its go-live: none of these ever appear here.
 
-`public_content_changed` is sent once the change has committed, with every
-`Change` it made (one per event kind and site).
+Changes are collected per transaction (`pending_changes`) and written as
+outbox rows (`PendingChange`) in that same transaction. Once it commits,
+`flush` claims the rows and sends `public_content_changed` with one `Change`
+per event kind and site, inside the claiming transaction: a listener that
+records deliveries there records them exactly once. Rows a crashed process
+left behind are flushed by the worker's periodic job.
+
+Time alone also changes what the public sees: `sweep_windows` tells the
+go-live and expiry of stored pages as they happen.
 """
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import django.dispatch
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import PendingChange, PublicPage, PublicReference, WindowSweep
 
 public_content_changed = django.dispatch.Signal()
 
@@ -27,6 +40,8 @@ EVENTS = (
     "document.changed",
     "image.changed",
 )
+# Rows older than this are taken to be left by a process that died before it could flush them.
+ORPHAN_SECONDS = 10
 
 
 @dataclass
@@ -39,9 +54,10 @@ class Change:
 
 
 class ChangeSet:
-    """Changes collected while the store is written, sent once the transaction commits."""
+    """Changes collected while the store is written; `save` writes them as outbox rows of this transaction."""
 
     def __init__(self):
+        self.batch = uuid.uuid4()
         self._items: dict[tuple[str, str], dict[tuple, dict]] = defaultdict(dict)
         self._paths: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
         self._tags: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
@@ -60,28 +76,25 @@ class ChangeSet:
                 self.add(event, site, paths=paths, tags=tags)
 
     def changes(self) -> list[Change]:
-        keys = sorted(set(self._items) | set(self._paths), key=lambda key: (EVENTS.index(key[0]), key[1]))
+        keys = sorted((key for key, items in self._items.items() if items), key=lambda k: (EVENTS.index(k[0]), k[1]))
         return [
-            Change(
-                event,
-                site,
-                list(self._items[(event, site)].values()),
-                list(self._paths[(event, site)]),
-                list(self._tags[(event, site)]),
-            )
-            for event, site in keys
-            if self._items[(event, site)]
+            Change(event, site, list(self._items[key].values()), list(self._paths[key]), list(self._tags[key]))
+            for key in keys
+            for event, site in [key]
         ]
 
-    def send(self):
-        changes = self.changes()
-        if changes:
-            public_content_changed.send(sender=ChangeSet, changes=changes)
+    def save(self):
+        for change in self.changes():
+            PendingChange.objects.update_or_create(
+                batch=self.batch,
+                event=change.event,
+                site=change.site,
+                defaults={"items": change.items, "paths": change.paths, "tags": change.tags},
+            )
 
 
 def pending_changes() -> ChangeSet:
-    """The changes of the current transaction, sent together once it commits (one delivery per event kind)."""
-    connection = transaction.get_connection()
+    """The changes of the current transaction, told together once it commits (one delivery per event kind)."""
     if not connection.in_atomic_block:
         raise RuntimeError("Public content changes are collected inside a transaction.")
     outermost = connection.atomic_blocks[0]
@@ -91,9 +104,79 @@ def pending_changes() -> ChangeSet:
     changes = ChangeSet()
     connection._public_changes = (outermost, changes)
 
-    def send():
+    def committed():
         connection._public_changes = None
-        changes.send()
+        flush(batch=changes.batch)
 
-    transaction.on_commit(send)
+    transaction.on_commit(committed)
     return changes
+
+
+class _TakenElsewhere(Exception):
+    pass
+
+
+def flush(*, batch: uuid.UUID | None = None) -> int:
+    """Tell the listeners of one batch (or of every batch left behind), once; returns how many changes."""
+    rows = PendingChange.objects.all()
+    if batch is not None:
+        rows = rows.filter(batch=batch)
+    else:
+        rows = rows.filter(created_at__lte=timezone.now() - timedelta(seconds=ORPHAN_SECONDS))
+    try:
+        with transaction.atomic():
+            claimed = list(rows.select_for_update(skip_locked=True).order_by("pk"))
+            if not claimed:
+                return 0
+            # Deleting is the claim: another process that got here first leaves nothing to delete.
+            if PendingChange.objects.filter(pk__in=[row.pk for row in claimed]).delete()[0] != len(claimed):
+                raise _TakenElsewhere
+            by_batch = defaultdict(list)
+            for row in claimed:
+                by_batch[row.batch].append(Change(row.event, row.site, row.items, row.paths, row.tags))
+            for changes in by_batch.values():
+                changes.sort(key=lambda change: (EVENTS.index(change.event), change.site))
+                public_content_changed.send(sender=ChangeSet, changes=changes)
+    except _TakenElsewhere:
+        return 0
+    return len(claimed)
+
+
+def flush_left_behind():
+    """The worker's periodic job: changes whose process died between commit and flush."""
+    flush()
+
+
+@transaction.atomic
+def sweep_windows(now=None) -> int:
+    """Tell the scheduled go-live and expiry of stored pages that happened since the last sweep.
+
+    Readers apply windows with the clock, so a page appears or disappears on
+    the second with no write; this tells frontends so, within the worker's
+    interval. Pages that show a page whose window changed are listed too.
+    """
+    now = now or timezone.now()
+    sweep = WindowSweep.objects.select_for_update().filter(pk=1).first()
+    if sweep is None:
+        WindowSweep.objects.create(pk=1, swept_until=now)
+        return 0
+    since = sweep.swept_until
+    changes = pending_changes()
+    opened = PublicPage.objects.filter(visible_from__gt=since, visible_from__lte=now)
+    closed = PublicPage.objects.filter(visible_until__gt=since, visible_until__lte=now)
+    told = 0
+    for event, rows in (("page.published", opened), ("page.unpublished", closed)):
+        for row in rows.select_related("site"):
+            told += 1
+            host = row.site.hostname
+            item = {"type": "page", "id": row.page_id, "locale": row.locale}
+            changes.add(event, host, item=item, paths=[row.url_path], tags=[f"page:{row.page_id}"])
+            parent = PublicPage.objects.filter(site=row.site, page_id=row.parent_id).values_list("url_path", flat=True)
+            changes.add(event, host, paths=list(parent), tags=[f"page:{row.parent_id}"] if row.parent_id else [])
+            referrers = PublicReference.objects.filter(kind="page", target_id=row.page_id).values("page_id")
+            showing = PublicPage.objects.filter(Q(page_id__in=referrers), site=row.site)
+            changes.add(event, host, paths=list(showing.values_list("url_path", flat=True)))
+    sweep.swept_until = now
+    sweep.save(update_fields=["swept_until"])
+    changes.save()
+    return told

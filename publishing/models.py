@@ -100,3 +100,41 @@ class PublicReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id} → {self.kind}:{self.target_id}"
+
+
+class PendingChange(models.Model):
+    """A change of public content not yet told to its listeners (webhooks): an outbox row.
+
+    Written in the same transaction as the change itself, so a change is told
+    once it commits even if the process that made it dies right after: the
+    worker sends what is left (`publishing.events.flush`).
+    """
+
+    batch = models.UUIDField(db_index=True)
+    event = models.CharField(max_length=40)
+    site = models.CharField(max_length=255)
+    items = models.JSONField(default=list)
+    paths = models.JSONField(default=list)
+    tags = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "endring som ikke er varslet"
+        verbose_name_plural = "endringer som ikke er varslet"
+        constraints = [models.UniqueConstraint(fields=["batch", "event", "site"], name="pendingchange_once")]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.site}"
+
+
+class WindowSweep(models.Model):
+    """One row: up to when scheduled go-live and expiry of stored pages have been told (`publishing.events`)."""
+
+    swept_until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "tidsvindu-gjennomgang"
+        verbose_name_plural = "tidsvindu-gjennomganger"
+
+    def __str__(self) -> str:
+        return self.swept_until.isoformat()

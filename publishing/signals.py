@@ -24,7 +24,7 @@ from content_models.models import ContactPerson
 
 from . import store
 from .events import pending_changes
-from .languages import language_of
+from .languages import default_language, language_of
 from .models import PublicPage
 from .version import bump_content_version
 from .visibility import snippet_is_public
@@ -110,22 +110,32 @@ def _page_deleted(sender, instance, **kwargs):
     bump_content_version()
     store.forget_page(instance.pk)
     store.deleted(instance.pk)
-    store.mark_referrers_stale("page", [instance.pk], pending_changes())
+    changes = pending_changes()
+    store.mark_referrers_stale("page", [instance.pk], changes)
+    changes.save()
 
 
 # Snippets, documents, images ---------------------------------------------------
 
 
-def _announce(event: str, item: dict, shown: list[tuple[str, str]], *, everywhere: bool):
+def _announce(event: str, item: dict, shown: list[tuple[str, str, int]], *, everywhere: bool):
     """Add a change of a shown item: the paths of the pages showing it, per site."""
     changes = pending_changes()
     tag = f"{item['type']}:{item['id']}"
-    sites = {site for site, _ in shown}
+    sites = {site for site, _, _ in shown}
     if everywhere:
         # Lists of it (`contactPeople`) change in every site, shown on a page or not.
         sites |= set(Site.objects.values_list("hostname", flat=True))
     for site in sites:
-        changes.add(event, site, item=item, paths=[path for where, path in shown if where == site], tags=[tag])
+        here = [(path, page_id) for where, path, page_id in shown if where == site]
+        changes.add(
+            event,
+            site,
+            item=item,
+            paths=[path for path, _ in here],
+            tags=[tag, *(f"page:{page_id}" for _, page_id in here)],
+        )
+    changes.save()
 
 
 @transaction.atomic
@@ -158,7 +168,8 @@ def _shown_item_changed(kind: str, pks):
     for pk in pks:
         shown = store.pages_showing(kind, [pk])
         if shown:
-            _announce(f"{kind}.changed", {"type": kind, "id": pk}, shown, everywhere=False)
+            item = {"type": kind, "id": pk, "locale": default_language()}
+            _announce(f"{kind}.changed", item, shown, everywhere=False)
     store.mark_referrers_stale(kind, pks)
 
 

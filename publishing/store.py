@@ -70,6 +70,8 @@ class _Refresh:
         self.now = now
         # Pages whose title, path or visibility changed: whatever links to them is made again.
         self.moved_or_renamed: set[int] = set()
+        # Pages announced as items, and with which event.
+        self.announced: dict[int, str] = {}
 
     def run(self, *, under: str | None = None, ids=None, always=()):
         """Refresh the pages below `under` (a tree path) or with these `ids`; always make `always` again."""
@@ -144,7 +146,7 @@ class _Refresh:
         if not rows:
             return
         ids = [row.page_id for row in rows]
-        existing = set(Page.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        existing = set(Page.objects.filter(pk__in=ids).values_list("pk", flat=True)) - _being_deleted()
         for row in rows:
             self._note(row, None, deleted=row.page_id not in existing)
         PublicPage.objects.filter(site=self.site, page_id__in=ids).delete()
@@ -165,18 +167,35 @@ class _Refresh:
             self.moved_or_renamed.add(page.page_id)
         if self.changes is None or not (before or after):
             return
-        if before and after:
-            event = "page.moved" if old.url_path != new.url_path else "page.published"
-        elif after:
+        host, tag = self.site.hostname, f"page:{page.page_id}"
+        paths = [row.url_path for row, shown in ((new, after), (old, before)) if row is not None and shown]
+        if before and after and old.url_path != new.url_path:
+            event = "page.moved"
+            if old.parent_id == new.parent_id and old.slug == new.slug:
+                # Moved along with an ancestor: that ancestor is the item; this page's paths and tag go with it.
+                self.changes.add(event, host, paths=paths, tags=[tag])
+                return
+        elif (before and after) or after:
             event = "page.published"
         else:
             event = "page.deleted" if deleted else "page.unpublished"
-        paths = [row.url_path for row, shown in ((old, before), (new, after)) if row is not None and shown]
         item = {"type": "page", "id": page.page_id, "locale": page.locale}
-        self.changes.add(event, self.site.hostname, item=item, paths=paths, tags=[f"page:{page.page_id}"])
-        if identity_changed:
-            parents = {row.parent_id for row in (old, new) if row is not None}
-            self.changes.also(self.site.hostname, paths=_visible_paths(self.site, parents - {None}, self.now))
+        self.changes.add(event, host, item=item, paths=paths, tags=[tag])
+        # Its parent's listing shows it.
+        parents = {row.parent_id for row in (old, new) if row is not None} - {None}
+        self.changes.add(
+            event,
+            host,
+            paths=_visible_paths(self.site, parents, self.now),
+            tags=[f"page:{parent}" for parent in sorted(parents)],
+        )
+        self.announced[page.page_id] = event
+
+    def announce_referrers(self):
+        """Pages showing a page announced here (its title, its path in a link) are told with it."""
+        for page_id, event in self.announced.items():
+            for path, referrer in _showing(self.site, "page", [page_id], self.now):
+                self.changes.add(event, self.site.hostname, paths=[path], tags=[f"page:{referrer}"])
 
 
 def _visible_paths(site, page_ids, now) -> list[str]:
@@ -188,16 +207,26 @@ def _visible_paths(site, page_ids, now) -> list[str]:
     return [path for path, start, end in rows if Window(start, end).contains(now)]
 
 
-def pages_showing(kind: str, target_ids) -> list[tuple[str, str]]:
-    """(site host name, public path) of every stored page, public now, that shows one of these targets."""
+def pages_showing(kind: str, target_ids) -> list[tuple[str, str, int]]:
+    """(site host name, public path, page id) of every stored page, public now, that shows one of these targets."""
     now = timezone.now()
     sources = PublicReference.objects.filter(kind=kind, target_id__in=list(target_ids))
     rows = PublicPage.objects.filter(page_id__in=sources.values("page_id"), site_id__in=sources.values("site_id"))
+    columns = ("site__hostname", "url_path", "page_id", "visible_from", "visible_until")
     return [
-        (hostname, path)
-        for hostname, path, start, end in rows.values_list(
-            "site__hostname", "url_path", "visible_from", "visible_until"
-        )
+        (hostname, path, page_id)
+        for hostname, path, page_id, start, end in rows.values_list(*columns)
+        if Window(start, end).contains(now)
+    ]
+
+
+def _showing(site, kind: str, target_ids, now) -> list[tuple[str, int]]:
+    """(public path, page id) of the site's stored pages, public now, that show one of these targets."""
+    sources = PublicReference.objects.filter(site=site, kind=kind, target_id__in=list(target_ids))
+    rows = PublicPage.objects.filter(site=site, page_id__in=sources.values("page_id"))
+    return [
+        (path, page_id)
+        for path, page_id, start, end in rows.values_list("url_path", "page_id", "visible_from", "visible_until")
         if Window(start, end).contains(now)
     ]
 
@@ -210,8 +239,8 @@ def mark_referrers_stale(kind: str, target_ids, changes: ChangeSet | None = None
     sources = PublicReference.objects.filter(kind=kind, target_id__in=target_ids)
     rows = PublicPage.objects.filter(page_id__in=sources.values("page_id"), site_id__in=sources.values("site_id"))
     if changes is not None:
-        for site, path in pages_showing(kind, target_ids):
-            changes.also(site, paths=[path])
+        for site, path, page_id in pages_showing(kind, target_ids):
+            changes.also(site, paths=[path], tags=[f"page:{page_id}"])
     marked = rows.update(stale=True)
     if marked:
         # Enqueued in this transaction: the worker sees the task exactly when it can see the change.
@@ -257,7 +286,9 @@ def refresh_subtree(page: Page):
     for site in sites_containing(page.path):
         refresh = _Refresh(site, changes, timezone.now())
         refresh.run(under=page.path, always={page.pk})
-        mark_referrers_stale("page", refresh.moved_or_renamed, changes)
+        refresh.announce_referrers()
+        mark_referrers_stale("page", refresh.moved_or_renamed)
+    changes.save()
 
 
 @transaction.atomic
@@ -291,10 +322,15 @@ def refresh_stale(limit: int = STALE_BATCH) -> int:
     return len(due)
 
 
-@task()
-def refresh_stale_pages():
+def refresh_stale_all():
+    """Make again every stored page marked stale or past `valid_until` (the worker's periodic job)."""
     while refresh_stale() >= STALE_BATCH:
         pass
+
+
+@task()
+def refresh_stale_pages():
+    refresh_stale_all()
 
 
 def check(site: Site, *, now=None) -> list[str]:

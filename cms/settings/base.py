@@ -215,6 +215,11 @@ WORKER = {
             "publishing.scheduling.publish_scheduled",
             env_float("SCHEDULED_PUBLISHING_INTERVAL", 10),
         ),
+        # Changes a process committed but died before telling; go-live and expiry as the clock passes them;
+        # stored pages waiting to be made again.
+        "public-changes": ("publishing.events.flush_left_behind", 5),
+        "public-windows": ("publishing.events.sweep_windows", 5),
+        "public-stale-pages": ("publishing.store.refresh_stale_all", 5),
         "webhook-deliveries": ("webhooks.delivery.resume_overdue", env_float("WEBHOOKS_RESUME_INTERVAL", 5)),
         "webhook-log-cleanup": ("webhooks.delivery.prune_old", 3600),
         "search-upkeep": ("search.upkeep.run", 3600),
