@@ -23,7 +23,7 @@ from datetime import timedelta
 
 import django.dispatch
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import PendingChange, PublicPage, PublicReference, WindowSweep
@@ -162,8 +162,14 @@ def sweep_windows(now=None) -> int:
         return 0
     since = sweep.swept_until
     changes = pending_changes()
-    opened = PublicPage.objects.filter(visible_from__gt=since, visible_from__lte=now)
-    closed = PublicPage.objects.filter(visible_until__gt=since, visible_until__lte=now)
+    # Only windows that opened or closed on a row stored before: a row stored after its go-live (a scheduled
+    # revision the worker published) was told when it was stored.
+    opened = PublicPage.objects.filter(
+        visible_from__gt=since, visible_from__lte=now, refreshed_at__lt=F("visible_from")
+    )
+    closed = PublicPage.objects.filter(
+        visible_until__gt=since, visible_until__lte=now, refreshed_at__lt=F("visible_until")
+    )
     told = 0
     for event, rows in (("page.published", opened), ("page.unpublished", closed)):
         for row in rows.select_related("site"):

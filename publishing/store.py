@@ -36,7 +36,7 @@ from .visibility import Window, member_pages, page_windows, public_pages, public
 
 FIELDS = [field.name for field in dataclasses.fields(PageRecord)]
 # Written on every refresh; the row's identity (site, page) is not.
-UPDATED = [name for name in FIELDS if name not in ("site_id", "page_id")] + ["stale"]
+UPDATED = [name for name in FIELDS if name not in ("site_id", "page_id")] + ["stale", "refreshed_at"]
 BATCH = 500
 STALE_BATCH = 200
 
