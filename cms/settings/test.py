@@ -20,5 +20,3 @@ API = {**API, "GRAPHIQL": True, "INTROSPECTION": True, "CONTENT_VERSION_TTL": 0}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Statistics are written as each search ends, so tests can read them at once.
 SEARCH_STATISTICS_FLUSH_SECONDS = 0
-# No background threads in tests (they would not see the test's transaction); tests of warming set it.
-SEARCH_WARM_POPULAR = 0

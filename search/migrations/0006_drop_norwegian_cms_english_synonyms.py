@@ -1,0 +1,73 @@
+"""Drop the PostgreSQL text search configuration `norwegian_cms` (no longer used) and add English starter synonyms.
+
+The English groups cover the site's main public-sector topics, so visitors
+writing English find the Norwegian pages; editors change them in the admin
+(Søkesynonymer) like the others.
+"""
+
+from django.db import migrations, models
+
+DICTIONARIES = ("nocms_stop", "nocms_sami", "nocms_nn2nb", "nocms_nb")
+
+ENGLISH = [
+    "bredbånd, broadband",
+    "tilskudd, grant, grants, subsidy, subsidies, funding",
+    "støtte, support",
+    "dagligvarebutikk, grocery store, grocery stores, grocery, groceries, shop",
+    "omstilling, restructuring",
+    "kompetanse, skills, competence",
+    "videreutdanning, further education, continuing education",
+    "opplæring, training",
+    "utdanning, education",
+    "næringsutvikling, business development",
+    "næringsliv, business, industry",
+    "innovasjon, innovation",
+    "infrastruktur, infrastructure",
+    "kontakt, contact",
+    "kommune, municipality, municipalities",
+    "fylkeskommune, county council, county authority",
+    "fylke, county",
+    "samfunnsutvikling, community development, regional development",
+    "arbeidsplasser, jobs",
+    "bærekraftig, sustainable",
+    "smarte byer, smart cities",
+    "søknad, application",
+    "frist, deadline",
+    "kollektivtrafikk, public transport",
+    "vei, road",
+    "folkehelse, public health",
+    "kultur, culture",
+]
+
+
+def drop_config(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS norwegian_cms")
+        for name in DICTIONARIES:
+            cursor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {name}")
+
+
+def add_english(apps, schema_editor):
+    Synonym = apps.get_model("search", "Synonym")
+    for terms in ENGLISH:
+        Synonym.objects.get_or_create(terms=terms, defaults={"kind": "english"})
+
+
+def remove_english(apps, schema_editor):
+    apps.get_model("search", "Synonym").objects.filter(terms__in=ENGLISH).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0005_search_index")]
+
+    operations = [
+        migrations.AlterField(
+            model_name='synonym',
+            name='kind',
+            field=models.CharField(choices=[('variant', 'Nynorsk/bokmål eller stavevariant'), ('acronym', 'Forkortelse'), ('place', 'Stedsnavn (norsk, samisk, kvensk)'), ('everyday', 'Hverdagsord for fagord'), ('english', 'Engelsk')], default='variant', max_length=20, verbose_name='type'),
+        ),
+        migrations.RunPython(drop_config, migrations.RunPython.noop),
+        migrations.RunPython(add_english, remove_english),
+    ]

@@ -1,0 +1,257 @@
+"""Writing the search index: analysed terms of public pages, with the vocabulary kept in step.
+
+`refresh(page_ids)` re-reads the pages (`search.documents`) and replaces what
+the index holds for them; `rebuild()` does every page of every site, reading
+the site's words first so a compound on one page can be split with words
+from all the others. Impacts (0..1) are stored per term and page (and per
+contact person shown on it, who has a window of their own):
+
+    impact = weight of the best field the term occurs in (title 1.0, heading 0.8, intro 0.7,
+             contact name 0.7, role 0.6, body 0.5, contact heading 0.4)
+             × how the term came from the word (whole word 1.0, nynorsk form 0.95,
+               «etter-» expansion 0.9, run of compound parts 0.8, one part 0.7)
+             × (0.8 + 0.2 × min(occurrences − 1, 3) / 3)
+"""
+
+from collections import Counter, defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import F
+from wagtail.models import Page, Site
+
+from .analysis import Analyser
+from .analysis.analyser import WHOLE, locale_code
+from .analysis.text import fold, words
+from .documents import Document, documents_for
+from .models import IndexedPage, IndexedPart, Posting, Term
+
+MAX_TERM = 64
+BATCH = 200
+
+
+def _tf_factor(count: int) -> float:
+    return 0.8 + 0.2 * min(count - 1, 3) / 3
+
+
+def known_words(site_id: int, locale: str) -> set[str]:
+    """Words the site has (as their surface and their stem), for splitting compounds."""
+    rows = Term.objects.filter(site_id=site_id, locale=locale).values_list("surface", "term")
+    return {text for row in rows for text in row}
+
+
+class _Analysed:
+    """One document's parts and postings, analysed."""
+
+    def __init__(self, document: Document, analyser: Analyser):
+        self.document = document
+        self.parts: list[tuple[object, dict]] = []
+        # (person id or 0) -> term -> [best weight, occurrences]
+        self.postings: dict[int, dict[str, list]] = defaultdict(dict)
+        self.surfaces: dict[str, str] = {}
+        for part in document.parts:
+            terms: dict[str, list] = {}
+            doc = self.postings[part.person_id or 0]
+            for text, weight, offset in part.fields:
+                for position, found in analyser.text_terms(text):
+                    for term in found:
+                        key = term.text[:MAX_TERM]
+                        strength = weight * term.weight
+                        entry = terms.setdefault(key, [0.0, []])
+                        entry[0] = max(entry[0], round(strength, 4))
+                        if offset is not None:
+                            entry[1].append(offset + position)
+                        best = doc.setdefault(key, [0.0, 0])
+                        best[0] = max(best[0], strength)
+                        best[1] += 1
+                        if key not in self.surfaces or term.weight == WHOLE:
+                            self.surfaces[key] = term.source[:MAX_TERM]
+            self.parts.append((part, terms))
+
+    def terms(self) -> set[str]:
+        return {term for doc in self.postings.values() for term in doc}
+
+
+def refresh(page_ids) -> int:
+    """Index the pages again from their current public content (or remove them); how many are indexed."""
+    page_ids = list(dict.fromkeys(page_ids))
+    indexed = 0
+    for start in range(0, len(page_ids), BATCH):
+        batch = page_ids[start : start + BATCH]
+        pages = list(Page.objects.filter(pk__in=batch).specific())
+        documents = [document for page in pages for document in documents_for(page)]
+        indexed += _replace(batch, documents, analysers={})
+    return indexed
+
+
+def remove(page_ids):
+    _replace(list(page_ids), [], analysers={})
+
+
+def refresh_subtree(page) -> int:
+    """The page and every page below it (after a move, an unpublished parent, a new view restriction)."""
+    ids = list(Page.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
+    aliases = Page.objects.filter(alias_of__path__startswith=page.path).values_list("pk", flat=True)
+    return refresh([*ids, *aliases])
+
+
+def rebuild(sites=None, *, progress=None) -> int:
+    """Index every public page of the sites (all by default) from scratch."""
+    sites = list(sites or Site.objects.select_related("root_page"))
+    total = 0
+    for site in sites:
+        root = site.root_page
+        ids = list(
+            Page.objects.filter(path__startswith=root.path, depth__gte=root.depth)
+            .order_by("path")
+            .values_list("pk", flat=True)
+        )
+        with transaction.atomic():
+            IndexedPage.objects.filter(site=site).delete()
+            Term.objects.filter(site=site).delete()
+        # First every word of the site, so splitting does not depend on the order pages are read in.
+        vocabulary: dict[str, set[str]] = defaultdict(set)
+        for start in range(0, len(ids), BATCH):
+            for page in Page.objects.filter(pk__in=ids[start : start + BATCH]).specific():
+                for document in documents_for(page):
+                    if document.site.pk == site.pk:
+                        vocabulary[locale_code(document.locale)].update(_document_words(document))
+        analysers = {site.pk: {locale: Analyser(locale, words_) for locale, words_ in vocabulary.items()}}
+        for start in range(0, len(ids), BATCH):
+            pages = Page.objects.filter(pk__in=ids[start : start + BATCH]).specific()
+            documents = [d for page in pages for d in documents_for(page) if d.site.pk == site.pk]
+            total += _replace([], documents, analysers=analysers)
+            if progress:
+                progress(min(start + BATCH, len(ids)), len(ids))
+    return total
+
+
+def _document_words(document: Document) -> set[str]:
+    return {w.strip("-") for part in document.parts for text, _w, _o in part.fields for w in words(text)}
+
+
+def _analyser(analysers: dict, site_id: int, locale: str, documents) -> Analyser:
+    if locale not in analysers:
+        own = set().union(*(_document_words(d) for d in documents)) if documents else set()
+        analysers[locale] = Analyser(locale, known_words(site_id, locale) | own)
+    return analysers[locale]
+
+
+@transaction.atomic
+def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict) -> int:
+    """Replace the index rows of `page_ids` (and of the documents' pages) with `documents`."""
+    all_ids = set(page_ids) | {d.page.pk for d in documents}
+    old = list(IndexedPage.objects.filter(page_id__in=all_ids).values_list("site_id", "locale", "terms"))
+    delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for site_id, locale, terms in old:
+        delta[(site_id, locale)].subtract(terms.split())
+    IndexedPage.objects.filter(page_id__in=all_ids).delete()
+
+    surfaces: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+    by_site: dict[tuple[int, str], list[Document]] = defaultdict(list)
+    for document in documents:
+        by_site[(document.site.pk, locale_code(document.locale))].append(document)
+    content_types = {}
+    for (site_id, locale), site_documents in by_site.items():
+        analyser = _analyser(analysers.setdefault(site_id, {}), site_id, locale, site_documents)
+        for document in site_documents:
+            analysed = _Analysed(document, analyser)
+            terms = analysed.terms()
+            delta[(site_id, locale)].update(terms)
+            for term in terms:
+                surfaces[(site_id, locale)].setdefault(term, analysed.surfaces.get(term, term))
+            page = document.page
+            if type(page) not in content_types:
+                content_types[type(page)] = ContentType.objects.get_for_model(page, for_concrete_model=False)
+            entry = IndexedPage.objects.create(
+                site_id=site_id,
+                page_id=page.pk,
+                locale=locale,
+                url_path=document.url_path[:512],
+                title=document.title[:255],
+                content_type=content_types[type(page)],
+                tree_path=page.path,
+                go_live_at=document.go_live_at,
+                expire_at=document.expire_at,
+                terms=" ".join(sorted(terms)),
+            )
+            _write_rows(entry, analysed)
+    for (site_id, locale), counts in delta.items():
+        _count(site_id, locale, counts, surfaces.get((site_id, locale), {}))
+    return len(documents)
+
+
+def _write_rows(entry: IndexedPage, analysed: _Analysed):
+    document = analysed.document
+    parts = []
+    windows = {}
+    for position, (part, terms) in enumerate(analysed.parts):
+        go_live, expire = _narrower(document, part)
+        windows[part.person_id or 0] = (go_live, expire)
+        parts.append(
+            IndexedPart(
+                entry=entry,
+                position=position,
+                kind=part.kind,
+                anchor=part.anchor[:255],
+                heading=part.heading[:255],
+                text=part.text,
+                terms=terms,
+                person_id=part.person_id,
+                go_live_at=go_live,
+                expire_at=expire,
+            )
+        )
+    IndexedPart.objects.bulk_create(parts)
+    postings = []
+    for person_id, terms in analysed.postings.items():
+        go_live, expire = windows.get(person_id, (document.go_live_at, document.expire_at))
+        for term, (weight, count) in terms.items():
+            postings.append(
+                Posting(
+                    term=term,
+                    entry=entry,
+                    person_id=person_id,
+                    site_id=entry.site_id,
+                    locale=entry.locale,
+                    impact=round(min(1.0, weight * _tf_factor(count)), 4),
+                    go_live_at=go_live,
+                    expire_at=expire,
+                )
+            )
+    Posting.objects.bulk_create(postings, batch_size=2000)
+
+
+def _narrower(document: Document, part) -> tuple:
+    starts = [t for t in (document.go_live_at, part.go_live_at) if t]
+    ends = [t for t in (document.expire_at, part.expire_at) if t]
+    return (max(starts) if starts else None, min(ends) if ends else None)
+
+
+def _count(site_id: int, locale: str, counts: Counter, surfaces: dict[str, str]):
+    """Add each term's change in page count to the vocabulary; terms no page has any more go."""
+    counts = Counter({term: n for term, n in counts.items() if n})
+    if not counts:
+        return
+    new = [
+        Term(
+            site_id=site_id,
+            locale=locale,
+            term=term,
+            surface=surfaces.get(term, term),
+            pages=0,
+            initial=fold(term)[:1],
+            length=len(fold(term)),
+        )
+        for term, n in counts.items()
+        if n > 0
+    ]
+    Term.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    by_amount: dict[int, list[str]] = defaultdict(list)
+    for term, n in counts.items():
+        by_amount[n].append(term)
+    rows = Term.objects.filter(site_id=site_id, locale=locale)
+    for n, terms in by_amount.items():
+        for start in range(0, len(terms), 500):
+            rows.filter(term__in=terms[start : start + 500]).update(pages=F("pages") + n)
+    rows.filter(pages__lte=0).delete()
