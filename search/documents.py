@@ -121,9 +121,7 @@ def _parts(page, now) -> list[Part]:
         if child.get("type") == "section":
             text = rich_text_to_plain(value.get("body", ""))
             heading = value.get("heading", "")
-            parts.append(
-                Part("section", anchor, heading, text, [(heading, HEADING, None), (text, BODY, 0)])
-            )
+            parts.append(Part("section", anchor, heading, text, [(heading, HEADING, None), (text, BODY, 0)]))
         elif child.get("type") == "contacts":
             heading, intro = value.get("heading", ""), value.get("intro", "")
             parts.append(

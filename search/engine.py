@@ -35,6 +35,7 @@ from .analysis.text import fold, words
 from .excerpts import Section, best_block, blocks_of, excerpt
 from .models import IndexedPart
 from .ranking import IndexReader, idf, rank
+from .synonyms import NONE as NO_SYNONYMS
 from .synonyms import normalise, synonym_map
 
 MAX_QUERY_LENGTH = 200
@@ -124,6 +125,7 @@ class Ranking:
     scored: list  # ranking.Scored, best first
     entries: dict[int, dict]
     corrected: bool = False
+    suggestion: str | None = None
 
 
 class SiteSearch:
@@ -143,7 +145,14 @@ class SiteSearch:
     # The search ------------------------------------------------------------------
 
     def search(
-        self, query: str, *, limit: int = 10, offset: int = 0, page_type: str | None = None, record: bool = False
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        page_type: str | None = None,
+        record: bool = False,
+        autocorrect: bool = True,
     ) -> Results:
         query = clean_query(query)
         check_window(limit, offset)
@@ -151,10 +160,10 @@ class SiteSearch:
         version = visibility_cache.shared_version()
         memo = generation_for(self.site, version).searches if self.site is not None and version else None
         key = (query, limit, offset, model._meta.label if model else "", self.locale, self.use_synonyms)
-        key += (self.use_promotions,)
+        key += (self.use_promotions, autocorrect)
         results = memo.get(key) if memo is not None else None
         if results is None:
-            results = self._search(query, limit, offset, model)
+            results = self._search(query, limit, offset, model, autocorrect)
             if memo is not None:
                 memo[key] = results
         if record and offset == 0:
@@ -162,20 +171,25 @@ class SiteSearch:
         return results
 
     def plan(self, query: str, reader: IndexReader) -> query_module.Plan:
-        synonyms = synonym_map() if self.use_synonyms else {}
+        synonyms = synonym_map() if self.use_synonyms else NO_SYNONYMS
         plan = query_module.build(query, synonyms, normalise)
         pages = reader.pages_with(plan.terms())
         query_module.keep_known(plan, pages)
-        unknown = [g for g in plan.unknown if " " not in g.typed]
-        pieces = {word: query_module.split_candidates(word) for word in (g.typed for g in unknown)}
-        lookup = {t for found in pieces.values() for slot in found.values() for t in slot}
+        # Single words are also looked for as their parts: the only way for a word the site lacks,
+        # a weaker alternative for one it has.
+        single = [g for g in plan.groups if " " not in g.typed and g.typed not in synonyms.english]
+        pieces = {g.typed: query_module.split_candidates(g.typed, synonyms, normalise) for g in single}
+        lookup = {t for found in pieces.values() for slot in found.values() for t in slot} - set(pages)
         if lookup:
             pages.update(reader.pages_with(lookup))
-            for group in unknown:
-                alternative = query_module.split_alternative(group.typed, pieces[group.typed], pages)
-                if alternative:
-                    group.alternatives = [alternative]
-                    group.pages = max(pages.get(t, 0) for slot in alternative.slots for t in slot)
+        for group in single:
+            if not pieces[group.typed]:
+                continue
+            weight = query_module.SPLIT if not group.known else query_module.SPLIT_OF_KNOWN
+            alternative = query_module.split_alternative(group.typed, pieces[group.typed], pages, weight)
+            if alternative:
+                group.alternatives.append(alternative)
+                group.pages = max(group.pages, *(pages.get(t, 0) for slot in alternative.slots for t in slot))
         return plan
 
     def correct(self, plan: query_module.Plan, reader: IndexReader) -> query_module.Plan | None:
@@ -204,16 +218,17 @@ class SiteSearch:
             changed = True
         return query_module.Plan(groups) if changed else None
 
-    def _rank(self, query: str, reader: IndexReader) -> Ranking:
+    def _rank(self, query: str, reader: IndexReader, autocorrect: bool) -> Ranking:
         plan = self.plan(query, reader)
         scored = rank(reader, plan, min_match=len(plan.groups))
-        corrected = False
+        corrected, suggestion = False, None
         if not scored and plan.unknown:
             better = self.correct(plan, reader)
-            if better is not None:
-                scored = rank(reader, better, min_match=len(better.groups))
-                if scored:
-                    plan, corrected = better, True
+            found = rank(reader, better, min_match=len(better.groups)) if better is not None else []
+            if found:
+                suggestion = better.text()
+                if autocorrect:
+                    plan, scored, corrected = better, found, True
         if not scored and len(plan.groups) >= 3:
             # Nothing has every word: pages with all but a third of them, best first.
             scored = rank(reader, plan, min_match=len(plan.groups) - len(plan.groups) // 3)
@@ -222,11 +237,11 @@ class SiteSearch:
                 item.score = round(item.score * CORRECTED, 4)
         entries = reader.entries([s.entry_id for s in scored])
         scored.sort(key=lambda s: (-s.score, entries[s.entry_id]["tree_path"]))
-        return Ranking(plan, scored, entries, corrected)
+        return Ranking(plan, scored, entries, corrected, suggestion)
 
-    def _search(self, query: str, limit: int, offset: int, model) -> Results:
+    def _search(self, query: str, limit: int, offset: int, model, autocorrect: bool) -> Results:
         reader = IndexReader(self.site, self.locale, timezone.now())
-        ranking = self._rank(query, reader)
+        ranking = self._rank(query, reader, autocorrect)
         promoted = self._promoted(query, reader, model)
         promoted_ids = {entry_id for entry_id, _ in promoted}
         organic = [s for s in ranking.scored if s.entry_id not in promoted_ids]
@@ -253,7 +268,7 @@ class SiteSearch:
             total_count=len(chosen),
             hits=hits,
             facets=facets,
-            suggestion=corrected_query,
+            suggestion=ranking.suggestion,
             corrected_query=corrected_query,
         )
 

@@ -30,7 +30,9 @@ from .models import IndexedPage
 
 def pages_showing(person) -> list[int]:
     page_type = ContentType.objects.get_for_model(Page)
-    ids = ReferenceIndex.get_references_to(person).filter(base_content_type=page_type).values_list("object_id", flat=True)
+    ids = (
+        ReferenceIndex.get_references_to(person).filter(base_content_type=page_type).values_list("object_id", flat=True)
+    )
     return [int(pk) for pk in ids]
 
 

@@ -20,7 +20,8 @@ class Synonym(models.Model):
     terms = models.TextField(
         "ord som betyr det samme",
         help_text="Skill med komma, f.eks. «bredbånd, breiband» eller «KDD, Kommunal- og distriktsdepartementet». "
-        "Uttrykk med flere ord søkes som frase.",
+        "Uttrykk med flere ord må alle finnes. Engelsk: det norske ordet først, så de engelske, "
+        "f.eks. «bredbånd, broadband».",
     )
     kind = models.CharField("type", max_length=20, choices=KIND_CHOICES, default="variant")
     active = models.BooleanField("i bruk", default=True)

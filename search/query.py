@@ -38,7 +38,12 @@ ASCII_FOLDED = 0.9
 SPELLING_VARIANT = 0.95
 NYNORSK = 0.95
 SYNONYM = 0.9
+DERIVED = 0.85
 SPLIT = 0.85
+# A word the site has whole also finds pages with all its parts apart, below those with the word.
+SPLIT_OF_KNOWN = 0.6
+# Verbal nouns meet their verb: «kompetanseheving» finds «kompetansehevende».
+DERIVATIONS = ("ing",)
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,15 @@ def word_alternatives(word: str) -> list[Alternative]:
         found.append(Alternative((_slot(variant),), SPELLING_VARIANT))
     for form in bokmal_forms(word):
         found.append(Alternative((_slot(form),), NYNORSK))
+    for ending in DERIVATIONS:
+        if exact.endswith(ending) and len(exact) - len(ending) >= 4:
+            found.append(Alternative((frozenset(keys(exact[: -len(ending)])),), DERIVED))
     return found
+
+
+def english_alternatives(word: str) -> list[Alternative]:
+    """A word the editors listed as English: matched only as written."""
+    return [Alternative((frozenset({word}),), 1.0)]
 
 
 def phrase_alternative(phrase: str, weight: float) -> Alternative | None:
@@ -126,7 +139,7 @@ def phrase_alternative(phrase: str, weight: float) -> Alternative | None:
     return Alternative(tuple(slots), weight)
 
 
-def build(query: str, synonyms: dict[str, list[str]], normalise_synonym) -> Plan:
+def build(query: str, synonyms, normalise_synonym) -> Plan:
     """Groups for the query, synonyms expanded; nothing checked against the index yet."""
     words = [w for w in text_module.words(query) if w.strip("-'\u2019")][:MAX_WORDS]
     groups: list[Group] = []
@@ -142,14 +155,20 @@ def build(query: str, synonyms: dict[str, list[str]], normalise_synonym) -> Plan
                 groups.append(Group(typed=typed, stop=True, alternatives=word_alternatives(typed)))
                 break
             group = Group(typed=typed, noise=typed in QUERY_NOISE)
-            group.alternatives = word_alternatives(typed) if size == 1 else []
-            if size > 1:
+            english = normalise_synonym(typed) in synonyms.english
+            if english:
+                group.alternatives = english_alternatives(typed)
+            else:
+                group.alternatives = word_alternatives(typed) if size == 1 else []
+            if size > 1 and not english:
                 own = phrase_alternative(typed, 1.0)
                 group.alternatives = [own] if own else []
             for variant in variants or []:
                 if normalise_synonym(variant) == normalise_synonym(typed):
                     continue
-                if len(text_module.words(variant)) == 1:
+                if normalise_synonym(variant) in synonyms.english:
+                    group.alternatives += english_alternatives(normalise_synonym(variant))
+                elif len(text_module.words(variant)) == 1:
                     group.alternatives += [
                         Alternative(a.slots, a.weight * SYNONYM) for a in word_alternatives(normalise_synonym(variant))
                     ]
@@ -186,8 +205,8 @@ def keep_known(plan: Plan, pages: dict[str, int]):
         group.pages = max((pages[t] for t in group.terms()), default=0)
 
 
-def split_candidates(word: str) -> dict[str, frozenset[str]]:
-    """Every piece of a word that could be a part of it, with the terms it would be stored under."""
+def split_candidates(word: str, synonyms, normalise_synonym) -> dict[str, frozenset[str]]:
+    """Every piece of a word that could be a part of it, with the terms it (or a synonym of it) is stored under."""
     word = word.strip("-")
     if not word.isalpha() or len(word) < 2 * MIN_PART or len(word) > MAX_SPLIT_WORD or looks_english(word):
         return {}
@@ -195,11 +214,18 @@ def split_candidates(word: str) -> dict[str, frozenset[str]]:
     for variant in dict.fromkeys([word, fold(word)]):
         for start in range(len(variant)):
             for end in range(start + MIN_PART, len(variant) + 1):
-                pieces[variant[start:end]] = _slot(variant[start:end])
+                piece = variant[start:end]
+                slot = set(_slot(piece))
+                for synonym in synonyms.get(normalise_synonym(piece)) or []:
+                    if len(text_module.words(synonym)) == 1 and normalise_synonym(synonym) not in synonyms.english:
+                        slot |= _slot(normalise_synonym(synonym))
+                pieces[piece] = frozenset(slot)
     return pieces
 
 
-def split_alternative(word: str, pieces: dict[str, frozenset[str]], pages: dict[str, int]) -> Alternative | None:
+def split_alternative(
+    word: str, pieces: dict[str, frozenset[str]], pages: dict[str, int], weight: float = SPLIT
+) -> Alternative | None:
     """The word as the fewest parts the site has (each part's terms known), linking s/e allowed."""
     known = {piece: frozenset(t for t in slot if pages.get(t)) for piece, slot in pieces.items()}
     best = None
@@ -227,4 +253,4 @@ def split_alternative(word: str, pieces: dict[str, frozenset[str]], pages: dict[
             table[start] = choice
         if table[0] and len(table[0]) >= 2 and (best is None or len(table[0]) < len(best)):
             best = table[0]
-    return Alternative(tuple(best), SPLIT) if best else None
+    return Alternative(tuple(best), weight) if best else None

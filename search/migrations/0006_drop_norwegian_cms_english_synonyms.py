@@ -68,6 +68,11 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('variant', 'Nynorsk/bokmål eller stavevariant'), ('acronym', 'Forkortelse'), ('place', 'Stedsnavn (norsk, samisk, kvensk)'), ('everyday', 'Hverdagsord for fagord'), ('english', 'Engelsk')], default='variant', max_length=20, verbose_name='type'),
         ),
+        migrations.AlterField(
+            model_name='synonym',
+            name='terms',
+            field=models.TextField(help_text='Skill med komma, f.eks. «bredbånd, breiband» eller «KDD, Kommunal- og distriktsdepartementet». Uttrykk med flere ord må alle finnes. Engelsk: det norske ordet først, så de engelske, f.eks. «bredbånd, broadband».', verbose_name='ord som betyr det samme'),
+        ),
         migrations.RunPython(drop_config, migrations.RunPython.noop),
         migrations.RunPython(add_english, remove_english),
     ]
