@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from api.visibility import public_pages, public_path, snippet_is_public
 from content_models.blocks import section_anchors
@@ -59,46 +59,88 @@ class Document:
     parts: list[Part] = field(default_factory=list)
 
 
-def sites_of(page) -> list[Site]:
-    return [site for site in Site.objects.select_related("root_page") if page.path.startswith(site.root_page.path)]
+def _sites() -> list[Site]:
+    return list(Site.objects.select_related("root_page"))
 
 
-def window_of(page) -> tuple[datetime | None, datetime | None]:
-    """Latest go-live and earliest expiry of the page and its ancestors."""
-    rows = Page.objects.filter(path__in=[page.path[:i] for i in range(Page.steplen, len(page.path) + 1, Page.steplen)])
-    starts = [r.go_live_at for r in rows if r.go_live_at]
-    ends = [r.expire_at for r in rows if r.expire_at]
-    return (max(starts) if starts else None, min(ends) if ends else None)
+def _windows(pages) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """Page id -> latest go-live and earliest expiry of the page and its ancestors (one query for all)."""
+    prefixes = {page.path[:i] for page in pages for i in range(Page.steplen, len(page.path) + 1, Page.steplen)}
+    rows = {
+        path: (go, end)
+        for path, go, end in Page.objects.filter(path__in=prefixes).values_list("path", "go_live_at", "expire_at")
+    }
+    windows = {}
+    for page in pages:
+        chain = [rows.get(page.path[:i], (None, None)) for i in range(Page.steplen, len(page.path) + 1, Page.steplen)]
+        starts = [go for go, _end in chain if go]
+        ends = [end for _go, end in chain if end]
+        windows[page.pk] = (max(starts) if starts else None, min(ends) if ends else None)
+    return windows
 
 
 def documents_for(page, *, now=None) -> list[Document]:
     """The page's public content for each site that shows it (usually one); [] when it is not public."""
+    return documents_for_pages([page], now=now)
+
+
+def documents_for_pages(pages, *, now=None) -> list[Document]:
+    """`documents_for` for many (specific) pages at once, with a handful of queries for all of them."""
     now = now or timezone.now()
-    page = page.specific
-    go_live_at, expire_at = window_of(page)
-    moment = max(now, go_live_at) if go_live_at else now
-    if expire_at and expire_at <= moment:
+    pages = [page.specific for page in pages]
+    if not pages:
         return []
+    windows = _windows(pages)
+    people = _people_of(pages)
+    languages = dict(Locale.objects.values_list("pk", "language_code"))
     documents = []
-    for site in sites_of(page):
-        if not public_pages(site, now=moment).filter(pk=page.pk).exists():
+    for site in _sites():
+        in_site = [p for p in pages if p.path.startswith(site.root_page.path)]
+        if not in_site:
             continue
-        documents.append(
-            Document(
-                site=site,
-                page=page,
-                locale=page.locale.language_code if page.locale_id else "nb",
-                url_path=public_path(page, site),
-                title=page.title,
-                go_live_at=go_live_at,
-                expire_at=expire_at,
-                parts=_parts(page, now),
+        # The rule itself, applied now for the batch, and at go-live time for pages that go live later.
+        public = set(public_pages(site, now=now).filter(pk__in=[p.pk for p in in_site]).values_list("pk", flat=True))
+        for page in in_site:
+            go_live_at, expire_at = windows[page.pk]
+            moment = max(now, go_live_at) if go_live_at else now
+            if expire_at and expire_at <= moment:
+                continue
+            if moment != now and page.pk not in public:
+                public |= set(public_pages(site, now=moment).filter(pk=page.pk).values_list("pk", flat=True))
+            if page.pk not in public:
+                continue
+            documents.append(
+                Document(
+                    site=site,
+                    page=page,
+                    locale=languages.get(page.locale_id, "nb"),
+                    url_path=public_path(page, site),
+                    title=page.title,
+                    go_live_at=go_live_at,
+                    expire_at=expire_at,
+                    parts=_parts(page, now, people),
+                )
             )
-        )
     return documents
 
 
-def _parts(page, now) -> list[Part]:
+def _people_of(pages) -> dict:
+    """Contact people shown on any of the pages, by id."""
+    from content_models.models import ContactPerson
+
+    ids = set()
+    for page in pages:
+        body = getattr(page, "body", None)
+        for child in body.raw_data if body is not None else []:
+            if child.get("type") == "contacts":
+                for item in (child.get("value") or {}).get("contacts") or []:
+                    pk = item.get("value") if isinstance(item, dict) else item
+                    if isinstance(pk, int):
+                        ids.add(pk)
+    return ContactPerson.objects.in_bulk(ids) if ids else {}
+
+
+def _parts(page, now, people) -> list[Part]:
     intro = getattr(page, "intro", "") or ""
     description = page.search_description or ""
     summary = "\n".join(text for text in (intro, description) if text)
@@ -133,15 +175,12 @@ def _parts(page, now) -> list[Part]:
                     [(heading, CONTACT_HEADING, None), (intro, CONTACT_INTRO, 0)],
                 )
             )
-            parts += _people(page, value.get("contacts") or [], anchor, heading, now)
+            parts += _people(value.get("contacts") or [], people, anchor, heading, now)
     return parts
 
 
-def _people(page, items, anchor: str, heading: str, now) -> list[Part]:
-    from content_models.models import ContactPerson
-
+def _people(items, people: dict, anchor: str, heading: str, now) -> list[Part]:
     ids = [item.get("value") if isinstance(item, dict) else item for item in items]
-    people = {p.pk: p for p in ContactPerson.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])}
     parts = []
     for pk in ids:
         person = people.get(pk)

@@ -153,12 +153,15 @@ class SiteSearch:
         page_type: str | None = None,
         record: bool = False,
         autocorrect: bool = True,
+        remember: bool = True,
     ) -> Results:
         query = clean_query(query)
         check_window(limit, offset)
         model = page_model_for(page_type) if page_type else None
         version = visibility_cache.shared_version()
-        memo = generation_for(self.site, version).searches if self.site is not None and version else None
+        # Popular searches repeat: this process keeps answers for the content version (`api.content_memo`).
+        shared = remember and self.site is not None and version is not None
+        memo = generation_for(self.site, version).searches if shared else None
         key = (query, limit, offset, model._meta.label if model else "", self.locale, self.use_synonyms)
         key += (self.use_promotions, autocorrect)
         results = memo.get(key) if memo is not None else None

@@ -61,8 +61,16 @@ def _page_moved(sender, instance, **kwargs):
 
 
 def _page_deleting(sender, instance, **kwargs):
+    # Wagtail announces a deleted live page as unpublished while it is still in the database;
+    # indexing it then would leave a row pointing at a deleted page.
     if isinstance(instance, Page):
+        store.deleting(instance.pk)
         store.remove([instance.pk])
+
+
+def _page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        store.deleted(instance.pk)
 
 
 @receiver([post_save, post_delete], sender=PageViewRestriction)
@@ -98,6 +106,7 @@ def _site_saved(sender, instance, raw=False, **kwargs):
 def connect():
     post_save.connect(_page_saved, dispatch_uid="search.indexing.page_saved")
     pre_delete.connect(_page_deleting, dispatch_uid="search.indexing.page_deleting")
+    post_delete.connect(_page_deleted, dispatch_uid="search.indexing.page_deleted")
     page_unpublished.connect(_page_unpublished, dispatch_uid="search.indexing.page_unpublished")
     post_page_move.connect(_page_moved, dispatch_uid="search.indexing.page_moved")
     for signal in (published, unpublished):

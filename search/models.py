@@ -71,8 +71,10 @@ class IndexedPage(models.Model):
     # When the page (and every ancestor) is public: exact at query time, whenever the scheduler runs.
     go_live_at = models.DateTimeField(null=True, blank=True)
     expire_at = models.DateTimeField(null=True, blank=True)
-    # Every term of the page, space-separated: what to take off the vocabulary when it is indexed again.
+    # Every term and every word of the page, space-separated: what to take off the vocabulary when it is
+    # indexed again.
     terms = models.TextField(blank=True)
+    words = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "page"], name="search_indexedpage_site_page")]
@@ -150,3 +152,18 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class Word(models.Model):
+    """The words the site's pages use, and on how many pages: parts for splitting compounds («tromsø»)."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    locale = models.CharField(max_length=8)
+    word = models.CharField(max_length=64)
+    pages = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["site", "locale", "word"], name="search_word_site_locale_word")]
+
+    def __str__(self) -> str:
+        return self.word

@@ -5,7 +5,7 @@ Every read is capped: a term's postings are read best first and at most
 candidate pages, one group at a time, rarest first, keeping only the pages
 still matching. However common the words and however many (at most
 `query.MAX_GROUPS`), a search touches at most about
-`CANDIDATES × (terms in the query + 1)` posting rows, on PostgreSQL and SQLite
+`CANDIDATES * (terms in the query + 1)` posting rows, on PostgreSQL and SQLite
 alike. The price: when the rarest word of a query is on more than `CANDIDATES`
 pages, only its best `CANDIDATES` pages are ranked (and counted).
 
@@ -17,7 +17,7 @@ Scores (0..1, the same formula on both databases):
                   weight(alternative) · min over its slots of the best impact of the slot's terms on p
 
 1.0 means every word found whole in the title; a word matched only in body
-text scores about 0.4–0.5 for that word; words not found add nothing.
+text scores about 0.4-0.5 for that word; words not found add nothing.
 """
 
 import math
@@ -162,7 +162,7 @@ def idf(pages: int, total: int) -> float:
 def group_match(group, impacts: dict[str, float]) -> float:
     best = 0.0
     for alternative in group.alternatives:
-        strength = min((max((impacts.get(t, 0.0) for t in slot), default=0.0) for slot in alternative.slots))
+        strength = min(max((impacts.get(t, 0.0) for t in slot), default=0.0) for slot in alternative.slots)
         best = max(best, alternative.weight * strength)
     return best
 

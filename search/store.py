@@ -8,26 +8,46 @@ contact person shown on it, who has a window of their own):
 
     impact = weight of the best field the term occurs in (title 1.0, heading 0.8, intro 0.7,
              contact name 0.7, role 0.6, body 0.5, contact heading 0.4)
-             × how the term came from the word (whole word 1.0, nynorsk form 0.95,
+             * how the term came from the word (whole word 1.0, nynorsk form 0.95,
                «etter-» expansion 0.9, run of compound parts 0.8, one part 0.7)
-             × (0.8 + 0.2 × min(occurrences − 1, 3) / 3)
+             * (0.8 + 0.2 * min(occurrences - 1, 3) / 3)
 """
 
+import threading
 from collections import Counter, defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from wagtail.models import Page, Site
 
 from .analysis import Analyser
 from .analysis.analyser import WHOLE, locale_code
 from .analysis.text import fold, words
-from .documents import Document, documents_for
-from .models import IndexedPage, IndexedPart, Posting, Term
+from .documents import Document, documents_for_pages
+from .models import IndexedPage, IndexedPart, Posting, Term, Word
+from .synonyms import synonym_map
 
 MAX_TERM = 64
 BATCH = 200
+
+# Pages being deleted in this thread (see `search.indexing`): never indexed again on their way out.
+_deleting = threading.local()
+
+
+def deleting(page_id: int):
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    _deleting.ids.add(page_id)
+
+
+def deleted(page_id: int):
+    getattr(_deleting, "ids", set()).discard(page_id)
+
+
+def _not_being_deleted(page_ids) -> list[int]:
+    gone = getattr(_deleting, "ids", set())
+    return [pk for pk in dict.fromkeys(page_ids) if pk not in gone]
 
 
 def _tf_factor(count: int) -> float:
@@ -35,9 +55,16 @@ def _tf_factor(count: int) -> float:
 
 
 def known_words(site_id: int, locale: str) -> set[str]:
-    """Words the site has (as their surface and their stem), for splitting compounds."""
-    rows = Term.objects.filter(site_id=site_id, locale=locale).values_list("surface", "term")
-    return {text for row in rows for text in row}
+    """Words compounds may be split into besides the dictionary's: the site's own and the editors' synonyms."""
+    return set(Word.objects.filter(site_id=site_id, locale=locale).values_list("word", flat=True)) | synonym_words()
+
+
+def synonym_words() -> set[str]:
+    found = set()
+    for variants in synonym_map().variants.values():
+        for variant in variants:
+            found.update(w for w in words(variant) if w.isalpha() and len(w) >= 4)
+    return found
 
 
 class _Analysed:
@@ -57,14 +84,20 @@ class _Analysed:
                     for term in found:
                         key = term.text[:MAX_TERM]
                         strength = weight * term.weight
-                        entry = terms.setdefault(key, [0.0, []])
-                        entry[0] = max(entry[0], round(strength, 4))
+                        entry = terms.get(key)
+                        if entry is None:
+                            entry = terms[key] = [0.0, []]
+                        if strength > entry[0]:
+                            entry[0] = round(strength, 4)
                         if offset is not None:
                             entry[1].append(offset + position)
-                        best = doc.setdefault(key, [0.0, 0])
-                        best[0] = max(best[0], strength)
+                        best = doc.get(key)
+                        if best is None:
+                            best = doc[key] = [0.0, 0]
+                        if strength > best[0]:
+                            best[0] = strength
                         best[1] += 1
-                        if key not in self.surfaces or term.weight == WHOLE:
+                        if term.weight == WHOLE or key not in self.surfaces:
                             self.surfaces[key] = term.source[:MAX_TERM]
             self.parts.append((part, terms))
 
@@ -74,12 +107,11 @@ class _Analysed:
 
 def refresh(page_ids) -> int:
     """Index the pages again from their current public content (or remove them); how many are indexed."""
-    page_ids = list(dict.fromkeys(page_ids))
+    page_ids = _not_being_deleted(page_ids)
     indexed = 0
     for start in range(0, len(page_ids), BATCH):
         batch = page_ids[start : start + BATCH]
-        pages = list(Page.objects.filter(pk__in=batch).specific())
-        documents = [document for page in pages for document in documents_for(page)]
+        documents = documents_for_pages(Page.objects.filter(pk__in=batch).specific())
         indexed += _replace(batch, documents, analysers={})
     return indexed
 
@@ -109,17 +141,18 @@ def rebuild(sites=None, *, progress=None) -> int:
         with transaction.atomic():
             IndexedPage.objects.filter(site=site).delete()
             Term.objects.filter(site=site).delete()
+            Word.objects.filter(site=site).delete()
         # First every word of the site, so splitting does not depend on the order pages are read in.
         vocabulary: dict[str, set[str]] = defaultdict(set)
         for start in range(0, len(ids), BATCH):
-            for page in Page.objects.filter(pk__in=ids[start : start + BATCH]).specific():
-                for document in documents_for(page):
-                    if document.site.pk == site.pk:
-                        vocabulary[locale_code(document.locale)].update(_document_words(document))
-        analysers = {site.pk: {locale: Analyser(locale, words_) for locale, words_ in vocabulary.items()}}
+            for document in documents_for_pages(Page.objects.filter(pk__in=ids[start : start + BATCH]).specific()):
+                if document.site.pk == site.pk:
+                    vocabulary[locale_code(document.locale)].update(_document_words(document))
+        extra = synonym_words()
+        analysers = {site.pk: {locale: Analyser(locale, found | extra) for locale, found in vocabulary.items()}}
         for start in range(0, len(ids), BATCH):
             pages = Page.objects.filter(pk__in=ids[start : start + BATCH]).specific()
-            documents = [d for page in pages for d in documents_for(page) if d.site.pk == site.pk]
+            documents = [d for d in documents_for_pages(pages) if d.site.pk == site.pk]
             total += _replace([], documents, analysers=analysers)
             if progress:
                 progress(min(start + BATCH, len(ids)), len(ids))
@@ -127,7 +160,16 @@ def rebuild(sites=None, *, progress=None) -> int:
 
 
 def _document_words(document: Document) -> set[str]:
-    return {w.strip("-") for part in document.parts for text, _w, _o in part.fields for w in words(text)}
+    cached = getattr(document, "_words", None)
+    if cached is not None:
+        return cached
+    found = set()
+    for part in document.parts:
+        for text, _weight, _offset in part.fields:
+            for word in words(text):
+                found.update(p for p in word.split("-") if p.isalpha() and 4 <= len(p) <= MAX_TERM)
+    document._words = found
+    return found
 
 
 def _analyser(analysers: dict, site_id: int, locale: str, documents) -> Analyser:
@@ -141,10 +183,12 @@ def _analyser(analysers: dict, site_id: int, locale: str, documents) -> Analyser
 def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict) -> int:
     """Replace the index rows of `page_ids` (and of the documents' pages) with `documents`."""
     all_ids = set(page_ids) | {d.page.pk for d in documents}
-    old = list(IndexedPage.objects.filter(page_id__in=all_ids).values_list("site_id", "locale", "terms"))
+    old = IndexedPage.objects.filter(page_id__in=all_ids).values_list("site_id", "locale", "terms", "words")
     delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
-    for site_id, locale, terms in old:
+    word_delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for site_id, locale, terms, page_words in old:
         delta[(site_id, locale)].subtract(terms.split())
+        word_delta[(site_id, locale)].subtract(page_words.split())
     IndexedPage.objects.filter(page_id__in=all_ids).delete()
 
     surfaces: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
@@ -152,18 +196,21 @@ def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict)
     for document in documents:
         by_site[(document.site.pk, locale_code(document.locale))].append(document)
     content_types = {}
+    rows = []  # (IndexedPage, analysed) for the batch, written together
     for (site_id, locale), site_documents in by_site.items():
         analyser = _analyser(analysers.setdefault(site_id, {}), site_id, locale, site_documents)
         for document in site_documents:
             analysed = _Analysed(document, analyser)
             terms = analysed.terms()
+            page_words = _document_words(document)
             delta[(site_id, locale)].update(terms)
+            word_delta[(site_id, locale)].update(page_words)
             for term in terms:
                 surfaces[(site_id, locale)].setdefault(term, analysed.surfaces.get(term, term))
             page = document.page
             if type(page) not in content_types:
                 content_types[type(page)] = ContentType.objects.get_for_model(page, for_concrete_model=False)
-            entry = IndexedPage.objects.create(
+            entry = IndexedPage(
                 site_id=site_id,
                 page_id=page.pk,
                 locale=locale,
@@ -174,52 +221,63 @@ def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict)
                 go_live_at=document.go_live_at,
                 expire_at=document.expire_at,
                 terms=" ".join(sorted(terms)),
+                words=" ".join(sorted(page_words)),
             )
-            _write_rows(entry, analysed)
+            rows.append((entry, analysed))
+    IndexedPage.objects.bulk_create([entry for entry, _ in rows])
+    if rows and rows[0][0].pk is None:
+        # A database that cannot return ids from a bulk insert: read them back.
+        found = IndexedPage.objects.filter(page_id__in=all_ids).values_list("site_id", "page_id", "id")
+        ids = {(site_id, page_id): pk for site_id, page_id, pk in found}
+        for entry, _ in rows:
+            entry.pk = ids[(entry.site_id, entry.page_id)]
+    _write_rows(rows)
     for (site_id, locale), counts in delta.items():
-        _count(site_id, locale, counts, surfaces.get((site_id, locale), {}))
+        _count_terms(site_id, locale, counts, surfaces.get((site_id, locale), {}))
+    for (site_id, locale), counts in word_delta.items():
+        _count(Word, "word", site_id, locale, counts, lambda word: Word(word=word))
     return len(documents)
 
 
-def _write_rows(entry: IndexedPage, analysed: _Analysed):
-    document = analysed.document
-    parts = []
-    windows = {}
-    for position, (part, terms) in enumerate(analysed.parts):
-        go_live, expire = _narrower(document, part)
-        windows[part.person_id or 0] = (go_live, expire)
-        parts.append(
-            IndexedPart(
-                entry=entry,
-                position=position,
-                kind=part.kind,
-                anchor=part.anchor[:255],
-                heading=part.heading[:255],
-                text=part.text,
-                terms=terms,
-                person_id=part.person_id,
-                go_live_at=go_live,
-                expire_at=expire,
-            )
-        )
-    IndexedPart.objects.bulk_create(parts)
-    postings = []
-    for person_id, terms in analysed.postings.items():
-        go_live, expire = windows.get(person_id, (document.go_live_at, document.expire_at))
-        for term, (weight, count) in terms.items():
-            postings.append(
-                Posting(
-                    term=term,
-                    entry=entry,
-                    person_id=person_id,
-                    site_id=entry.site_id,
-                    locale=entry.locale,
-                    impact=round(min(1.0, weight * _tf_factor(count)), 4),
+def _write_rows(rows):
+    parts, postings = [], []
+    adapt = connection.ops.adapt_datetimefield_value
+    for entry, analysed in rows:
+        document = analysed.document
+        windows = {}
+        for position, (part, terms) in enumerate(analysed.parts):
+            go_live, expire = _narrower(document, part)
+            windows[part.person_id or 0] = (go_live, expire)
+            parts.append(
+                IndexedPart(
+                    entry_id=entry.pk,
+                    position=position,
+                    kind=part.kind,
+                    anchor=part.anchor[:255],
+                    heading=part.heading[:255],
+                    text=part.text,
+                    terms=terms,
+                    person_id=part.person_id,
                     go_live_at=go_live,
                     expire_at=expire,
                 )
             )
-    Posting.objects.bulk_create(postings, batch_size=2000)
+        for person_id, terms in analysed.postings.items():
+            go_live, expire = windows.get(person_id, (document.go_live_at, document.expire_at))
+            go_live, expire = adapt(go_live), adapt(expire)
+            for term, (weight, count) in terms.items():
+                impact = round(min(1.0, weight * _tf_factor(count)), 4)
+                postings.append((term, entry.pk, person_id, entry.site_id, entry.locale, impact, go_live, expire))
+    IndexedPart.objects.bulk_create(parts, batch_size=500)
+    # Postings are the bulk of the index (about a hundred rows a page): written without model objects.
+    table = Posting._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (term, entry_id, person_id, site_id, locale, impact, go_live_at, expire_at)"  # noqa: S608
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(postings), 5000):
+            cursor.executemany(sql, postings[start : start + 5000])
 
 
 def _narrower(document: Document, part) -> tuple:
@@ -228,30 +286,30 @@ def _narrower(document: Document, part) -> tuple:
     return (max(starts) if starts else None, min(ends) if ends else None)
 
 
-def _count(site_id: int, locale: str, counts: Counter, surfaces: dict[str, str]):
-    """Add each term's change in page count to the vocabulary; terms no page has any more go."""
-    counts = Counter({term: n for term, n in counts.items() if n})
+def _count_terms(site_id: int, locale: str, counts: Counter, surfaces: dict[str, str]):
+    def new(term):
+        return Term(term=term, surface=surfaces.get(term, term), initial=fold(term)[:1], length=len(fold(term)))
+
+    _count(Term, "term", site_id, locale, counts, new)
+
+
+def _count(model, field: str, site_id: int, locale: str, counts: Counter, new):
+    """Add each value's change in page count to the vocabulary; values no page has any more go."""
+    counts = Counter({value: n for value, n in counts.items() if n})
     if not counts:
         return
-    new = [
-        Term(
-            site_id=site_id,
-            locale=locale,
-            term=term,
-            surface=surfaces.get(term, term),
-            pages=0,
-            initial=fold(term)[:1],
-            length=len(fold(term)),
-        )
-        for term, n in counts.items()
-        if n > 0
-    ]
-    Term.objects.bulk_create(new, ignore_conflicts=True, batch_size=2000)
+    rows = []
+    for value, n in counts.items():
+        if n > 0:
+            row = new(value)
+            row.site_id, row.locale, row.pages = site_id, locale, 0
+            rows.append(row)
+    model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     by_amount: dict[int, list[str]] = defaultdict(list)
-    for term, n in counts.items():
-        by_amount[n].append(term)
-    rows = Term.objects.filter(site_id=site_id, locale=locale)
-    for n, terms in by_amount.items():
-        for start in range(0, len(terms), 500):
-            rows.filter(term__in=terms[start : start + 500]).update(pages=F("pages") + n)
-    rows.filter(pages__lte=0).delete()
+    for value, n in counts.items():
+        by_amount[n].append(value)
+    existing = model.objects.filter(site_id=site_id, locale=locale)
+    for n, values in by_amount.items():
+        for start in range(0, len(values), 500):
+            existing.filter(**{f"{field}__in": values[start : start + 500]}).update(pages=F("pages") + n)
+    existing.filter(pages__lte=0).delete()

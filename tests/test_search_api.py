@@ -65,7 +65,9 @@ def test_contact_people_are_found_by_name_and_by_what_they_answer_for(demo, gql)
 def test_the_contact_block_anchor_is_on_the_page_and_in_the_api(demo, gql, client):
     html = client.get(INFRA).content.decode()
     assert '<h2 id="ta-kontakt-med-oss">' in html
-    body = gql('{ page(urlPath: "%s") { ... on ThemePage { body { ... on ContactBlock { anchor } } } } }' % INFRA)
+    body = gql(
+        f'{{ page(urlPath: "{INFRA}") {{ ... on ThemePage {{ body {{ ... on ContactBlock {{ anchor }} }} }} }} }}'
+    )
     assert {"anchor": "ta-kontakt-med-oss"} in body["data"]["page"]["body"]
 
 
@@ -200,7 +202,8 @@ def test_scores_run_from_zero_to_one_and_compare_across_searches(demo, gql):
     # Documented in docs/search.md: a title word scores near 1, a body word 0.4-0.5, a compound part less.
     assert 0.75 <= title <= 1
     assert 0.35 <= body <= 0.55
-    assert 0 < part < whole <= 1
+    assert 0 < part < whole
+    assert whole <= 1
     corrected = site_search(gql, "spleiselaget")["results"][0]["score"]
     assert corrected == pytest.approx(body)
     assert site_search(gql, "spleiselgg")["results"][0]["score"] < body
@@ -218,7 +221,8 @@ def test_english_synonyms_go_one_way_and_english_words_stay_english(demo, gql):
     assert site_search(gql, "broadband")["results"][0]["urlPath"].startswith(INFRA)
     # «jobs» is listed as English for «arbeidsplasser»: never read as a form of «jobbe» (on the topic page).
     paths = [r["urlPath"] for r in site_search(gql, "jobs")["results"]]
-    assert paths and all(p.startswith("/attraktive-samfunn/omstilling/") for p in paths)
+    assert paths
+    assert all(p.startswith("/attraktive-samfunn/omstilling/") for p in paths)
     # A Norwegian word is not expanded to English.
     assert site_search(gql, "arbeidsplasser")["totalCount"] == 1
 

@@ -7,7 +7,7 @@ from . import dictionary, english, nynorsk
 from .compounds import Splitter, runs, shared_tail
 from .stemming import stem
 from .stopwords import FUNCTION_WORDS
-from .text import fold, word_spans
+from .text import _WORD, fold, normalise
 
 LOCALES = ("nb", "nn", "se")
 # Weights of the ways a term can come from a word (times the field's weight at index time).
@@ -97,47 +97,31 @@ class Analyser:
         «etter- og videreutdanningstilbud» also gives «etterutdanningstilbud» (and so
         «etterutdanning») at the position of «etter-».
         """
-        spans = list(word_spans(text))
-        if not spans:
-            return []
-        piece_of = _piece_index(text)
+        # NFC and lower case never add or remove whitespace, so the pieces line up with `text.split()`.
+        spans = [
+            (position, word) for position, piece in enumerate(normalise(text).split()) for word in _WORD.findall(piece)
+        ]
         result = []
-        for index, (start, _end, word) in enumerate(spans):
-            position = piece_of(start)
-            terms = list(self.word_terms(word))
+        for index, (position, word) in enumerate(spans):
+            terms = self.word_terms(word)
             if word.endswith("-") and len(word) > 2:
-                expanded = self._expand_hyphen(word[:-1], spans[index + 1 : index + 4])
+                expanded = self._expand_hyphen(word[:-1], [w for _p, w in spans[index + 1 : index + 4]])
                 if expanded:
-                    terms += [Term(t.text, t.weight * HYPHEN_EXPANSION, t.source) for t in self.word_terms(expanded)]
+                    terms = terms + tuple(
+                        Term(t.text, t.weight * HYPHEN_EXPANSION, t.source) for t in self.word_terms(expanded)
+                    )
             if terms:
                 result.append((position, terms))
         return result
 
-    def _expand_hyphen(self, first: str, following) -> str:
-        words = [w for _s, _e, w in following]
+    def _expand_hyphen(self, first: str, following: list[str]) -> str:
+        words = list(following)
         while words and words[0] in CONJUNCTIONS:
             words = words[1:]
         if not words or len(words) == len(following):
             return ""  # «etter-» must be followed by «og»/«eller» and a word
         tail = shared_tail(self.parts(words[0].rstrip("-")))
         return first + tail if tail else ""
-
-
-def _piece_index(text: str):
-    """Character offset -> index of the whitespace-separated piece it is in."""
-    starts = []
-    offset = 0
-    for piece in text.split():
-        offset = text.index(piece, offset)
-        starts.append(offset)
-        offset += len(piece)
-
-    import bisect
-
-    def piece_of(position: int) -> int:
-        return max(0, bisect.bisect_right(starts, position) - 1)
-
-    return piece_of
 
 
 @lru_cache(maxsize=8)

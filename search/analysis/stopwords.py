@@ -6,7 +6,12 @@ around what they look for («hvordan søke om …», «info om …», «kva er �
 dropped from queries only, and only when the query has other words.
 """
 
-FUNCTION_WORDS = frozenset(
+
+def _word_list(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+FUNCTION_WORDS = _word_list(
     """
     og i jeg det at en et den til er som på de med han av ikke ikkje der så var meg seg men ett har om vi min
     mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva skal selv sjøl her
@@ -17,14 +22,14 @@ FUNCTION_WORDS = frozenset(
     ingi inkje korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko
     nokre sia sidan so somt somme um upp vere vore verte vort varte vart blant mye mer mest hos via per
     får få fått gjør gjøre gjort går gå gikk kor kva slags kvifor ikkje berre ikke
-    """.split()
+    """
 )
 
-QUERY_NOISE = frozenset(
+QUERY_NOISE = _word_list(
     """
     info informasjon hjelp spørsmål lurer finne finner finn les lese mer side sida siden nettside nettsida
     søke søker søk søkje søkjer søknad søknader søknaden søkte
-    """.split()
+    """
 )
 
 

@@ -21,12 +21,6 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-def word_spans(text: str):
-    """(start, end, word) of each word in `text` as written (for marking matches)."""
-    for match in _WORD.finditer(text):
-        yield match.start(), match.end(), normalise(match.group())
-
-
 def fold(word: str) -> str:
     """The ASCII spelling people type without Norwegian letters: æ → a, ø → o, å → a, accents dropped.
 

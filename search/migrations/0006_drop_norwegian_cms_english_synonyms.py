@@ -5,7 +5,7 @@ writing English find the Norwegian pages; editors change them in the admin
 (Søkesynonymer) like the others.
 """
 
-from django.db import migrations, models
+from django.db import migrations
 
 DICTIONARIES = ("nocms_stop", "nocms_sami", "nocms_nn2nb", "nocms_nb")
 
@@ -63,16 +63,6 @@ class Migration(migrations.Migration):
     dependencies = [("search", "0005_search_index")]
 
     operations = [
-        migrations.AlterField(
-            model_name='synonym',
-            name='kind',
-            field=models.CharField(choices=[('variant', 'Nynorsk/bokmål eller stavevariant'), ('acronym', 'Forkortelse'), ('place', 'Stedsnavn (norsk, samisk, kvensk)'), ('everyday', 'Hverdagsord for fagord'), ('english', 'Engelsk')], default='variant', max_length=20, verbose_name='type'),
-        ),
-        migrations.AlterField(
-            model_name='synonym',
-            name='terms',
-            field=models.TextField(help_text='Skill med komma, f.eks. «bredbånd, breiband» eller «KDD, Kommunal- og distriktsdepartementet». Uttrykk med flere ord må alle finnes. Engelsk: det norske ordet først, så de engelske, f.eks. «bredbånd, broadband».', verbose_name='ord som betyr det samme'),
-        ),
         migrations.RunPython(drop_config, migrations.RunPython.noop),
         migrations.RunPython(add_english, remove_english),
     ]
