@@ -180,7 +180,13 @@ class SiteSearch:
         query_module.keep_known(plan, pages)
         # Single words are also looked for as their parts: the only way for a word the site lacks,
         # a weaker alternative for one it has.
-        single = [g for g in plan.groups if " " not in g.typed and g.typed not in synonyms.english]
+        single = [
+            g
+            for g in plan.groups
+            if " " not in g.typed
+            and g.typed not in synonyms.english
+            and (not g.known or len(g.typed) >= query_module.SPLIT_OF_KNOWN_MIN_LENGTH)
+        ]
         pieces = {g.typed: query_module.split_candidates(g.typed, synonyms, normalise) for g in single}
         lookup = {t for found in pieces.values() for slot in found.values() for t in slot} - set(pages)
         if lookup:

@@ -25,6 +25,15 @@ class Section:
     text: str
 
 
+def lookup(encoded: str, term: str) -> str | None:
+    """The value stored for `term` in " term:value term:value " (IndexedPart.weights, .positions)."""
+    start = encoded.find(f" {term}:")
+    if start < 0:
+        return None
+    start += len(term) + 2
+    return encoded[start : encoded.index(" ", start)]
+
+
 @dataclass
 class Block:
     """The parts of a page with one anchor: a section, or a contact block with its people."""
@@ -33,23 +42,26 @@ class Block:
     heading: str
     kind: str
     position: int
-    texts: list[tuple[str, dict]]  # (text, terms) of each part, in page order
+    texts: list[tuple[str, str, str]]  # (text, weights, positions) of each part, in page order
 
-    def terms(self) -> dict[str, float]:
+    def weights(self, terms) -> dict[str, float]:
         found: dict[str, float] = {}
-        for _text, terms in self.texts:
-            for term, (weight, _positions) in terms.items():
-                found[term] = max(found.get(term, 0.0), weight)
+        for _text, weights, _positions in self.texts:
+            for term in terms:
+                value = lookup(weights, term)
+                if value is not None:
+                    found[term] = max(found.get(term, 0.0), float(value))
         return found
 
     def text_and_positions(self, wanted: set[str]) -> tuple[str, set[int]]:
         pieces, marked = [], set()
-        for text, terms in self.texts:
+        for text, _weights, positions in self.texts:
             offset = len(pieces)
             pieces += text.split()
-            for term, (_weight, positions) in terms.items():
-                if term in wanted:
-                    marked.update(offset + p for p in positions)
+            for term in wanted:
+                value = lookup(positions, term)
+                if value:
+                    marked.update(offset + int(p) for p in value.split(","))
         return " ".join(pieces), marked
 
 
@@ -58,19 +70,20 @@ def blocks_of(parts) -> tuple[Block | None, list[Block]]:
     head, blocks = None, {}
     for part in sorted(parts, key=lambda p: p.position):
         if part.kind == "head":
-            head = Block("", part.heading, "head", part.position, [(part.text, part.terms)])
+            head = Block("", part.heading, "head", part.position, [(part.text, part.weights, part.positions)])
             continue
         block = blocks.get(part.anchor)
         if block is None:
             block = blocks[part.anchor] = Block(part.anchor, part.heading, part.kind, part.position, [])
-        block.texts.append((part.text, part.terms))
+        block.texts.append((part.text, part.weights, part.positions))
     return head, list(blocks.values())
 
 
 def best_block(blocks: list[Block], groups, weights) -> Block | None:
     best, best_score = None, 0.0
+    wanted = {term for group in groups for term in group.terms()}
     for block in blocks:
-        terms = block.terms()
+        terms = block.weights(wanted)
         score = sum(w * group_match(g, terms) for g, w in zip(groups, weights, strict=True))
         if score > best_score + 1e-9:
             best, best_score = block, score

@@ -95,8 +95,11 @@ class IndexedPart(models.Model):
     anchor = models.CharField(max_length=255, blank=True)
     heading = models.CharField(max_length=255, blank=True)
     text = models.TextField(blank=True)
-    # term -> [weight, [index of each word of `text` (split on whitespace) it occurs at]]
-    terms = models.JSONField(default=dict)
+    # " term:weight term:weight ": each term of the part with its weight, read by looking a term up
+    # in the text (search.excerpts), which is far cheaper than decoding a structure for every hit.
+    weights = models.TextField(blank=True)
+    # " term:3,17 term:5 ": where in `text` (its whitespace-separated words, counted from 0) each term is.
+    positions = models.TextField(blank=True)
     person_id = models.IntegerField(null=True, blank=True)
     go_live_at = models.DateTimeField(null=True, blank=True)
     expire_at = models.DateTimeField(null=True, blank=True)
@@ -116,7 +119,8 @@ class Posting(models.Model):
     """
 
     term = models.CharField(max_length=64)
-    entry = models.ForeignKey(IndexedPage, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique constraint below (entry first), which also answers "these terms on these pages".
+    entry = models.ForeignKey(IndexedPage, on_delete=models.CASCADE, related_name="+", db_index=False)
     person_id = models.IntegerField(default=0)
     site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
     locale = models.CharField(max_length=8)

@@ -40,8 +40,9 @@ NYNORSK = 0.95
 SYNONYM = 0.9
 DERIVED = 0.85
 SPLIT = 0.85
-# A word the site has whole also finds pages with all its parts apart, below those with the word.
+# A long word the site has whole also finds pages with all its parts apart, below those with the word.
 SPLIT_OF_KNOWN = 0.6
+SPLIT_OF_KNOWN_MIN_LENGTH = 10
 # Verbal nouns meet their verb: «kompetanseheving» finds «kompetansehevende».
 DERIVATIONS = ("ing",)
 

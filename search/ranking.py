@@ -21,6 +21,7 @@ text scores about 0.4-0.5 for that word; words not found add nothing.
 """
 
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -31,6 +32,9 @@ from .models import IndexedPage, IndexedPart, Posting, Term
 from .query import Plan
 
 CANDIDATES = 500
+# How stale the page count behind idf may be; it moves the weights of words only slightly.
+PAGE_COUNT_SECONDS = 60
+_page_counts: dict[tuple[int, str], tuple[int, float]] = {}
 # SQLite's and PostgreSQL's parameter limits are far above this; it keeps each statement small.
 CHUNK = 900
 
@@ -91,12 +95,20 @@ class IndexReader:
         )
 
     def page_count(self) -> int:
-        return IndexedPage.objects.filter(site_id=self.site_id, locale=self.locale).count()
+        """Public pages in the site (for idf): counted at most every PAGE_COUNT_SECONDS per process."""
+        key = (self.site_id, self.locale)
+        found = _page_counts.get(key)
+        if found is None or time.monotonic() - found[1] > PAGE_COUNT_SECONDS:
+            found = _page_counts[key] = (
+                IndexedPage.objects.filter(site_id=self.site_id, locale=self.locale).count(),
+                time.monotonic(),
+            )
+        return found[0]
 
     # Postings -------------------------------------------------------------------------
 
     def best(self, terms, limit: int) -> list[tuple[int, str, float]]:
-        """Each term's `limit` best postings (public now), in one statement."""
+        """The `limit` best postings (public now) of any of the terms: each term's best read, in one statement."""
         terms = sorted(set(terms))
         if not terms:
             return []
@@ -114,7 +126,8 @@ class IndexReader:
             cursor.execute(" UNION ALL ".join(selects), params)
             rows = cursor.fetchall()
         self.rows_read += len(rows)
-        return rows
+        rows.sort(key=lambda row: -row[2])
+        return rows[:limit]
 
     def postings(self, entry_ids, terms) -> list[tuple[int, str, float]]:
         """The postings of these terms on these pages (public now)."""

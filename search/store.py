@@ -256,7 +256,10 @@ def _write_rows(rows):
                     anchor=part.anchor[:255],
                     heading=part.heading[:255],
                     text=part.text,
-                    terms=terms,
+                    weights=_encode({term: value[0] for term, value in terms.items()}),
+                    positions=_encode(
+                        {term: ",".join(map(str, value[1])) for term, value in terms.items() if value[1]}
+                    ),
                     person_id=part.person_id,
                     go_live_at=go_live,
                     expire_at=expire,
@@ -278,6 +281,11 @@ def _write_rows(rows):
     with connection.cursor() as cursor:
         for start in range(0, len(postings), 5000):
             cursor.executemany(sql, postings[start : start + 5000])
+
+
+def _encode(values: dict) -> str:
+    """ " a:1 b:2 " (terms have no spaces or colons): see IndexedPart.weights."""
+    return " " + " ".join(f"{key}:{value}" for key, value in values.items()) + " " if values else ""
 
 
 def _narrower(document: Document, part) -> tuple:

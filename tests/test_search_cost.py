@@ -61,7 +61,8 @@ def test_rows_read_do_not_grow_with_the_pages_matching(demo, query):
 def test_a_word_on_every_page_ranks_a_capped_candidate_set(demo):
     site = generated(CANDIDATES + 100)
     results = SiteSearch(site).search("bredbånd", limit=10, remember=False)
-    assert results.total_count == CANDIDATES
+    # The best CANDIDATES postings: a page's and those of the contact people on it (who have their own window).
+    assert CANDIDATES // 2 <= results.total_count <= CANDIDATES
     assert len(results.hits) == 10
     scores = [hit.score for hit in results.hits]
     assert scores == sorted(scores, reverse=True)
