@@ -20,6 +20,7 @@ $(VENV)/.installed: requirements.lock
 demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_content
+	$(PY) manage.py search_index --missing
 	$(PY) manage.py ensure_admin
 
 run: demo

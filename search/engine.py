@@ -43,6 +43,8 @@ MAX_LIMIT = 100
 MAX_PREFIX_LENGTH = 100
 # A corrected query's hits score a little lower than the same hits for the query as typed.
 CORRECTED = 0.9
+# A word on at most 1/SPECIFIC of the site's pages is specific enough to search alone beside an unknown word.
+SPECIFIC = 3
 SUGGEST_CANDIDATES = 200
 
 
@@ -241,12 +243,27 @@ class SiteSearch:
         if not scored and len(plan.groups) >= 3:
             # Nothing has every word: pages with all but a third of them, best first.
             scored = rank(reader, plan, min_match=len(plan.groups) - len(plan.groups) // 3)
+        elif not scored and self._one_unknown_beside_a_specific_word(plan, reader):
+            # «bredbånd fiber»: the site does not have «fiber», but «bredbånd» is specific enough to go on.
+            scored = rank(reader, plan, min_match=1)
         if corrected:
             for item in scored:
                 item.score = round(item.score * CORRECTED, 4)
         entries = reader.entries([s.entry_id for s in scored])
         scored.sort(key=lambda s: (-s.score, entries[s.entry_id]["tree_path"]))
         return Ranking(plan, scored, entries, corrected, suggestion)
+
+    @staticmethod
+    def _one_unknown_beside_a_specific_word(plan, reader: IndexReader) -> bool:
+        """Two words, one the site does not have, the other on at most a third of its pages.
+
+        Two words of which one is general («kommune») and one unknown («skatt») are more
+        likely off-topic than a page about the general word.
+        """
+        if len(plan.groups) != 2:
+            return False
+        known = [g for g in plan.groups if g.known]
+        return len(known) == 1 and 0 < known[0].pages * SPECIFIC <= reader.page_count()
 
     def _search(self, query: str, limit: int, offset: int, model, autocorrect: bool) -> Results:
         reader = IndexReader(self.site, self.locale, timezone.now())

@@ -123,6 +123,19 @@ def word_alternatives(word: str) -> list[Alternative]:
     return found
 
 
+def english_singular(text: str, synonyms) -> str | None:
+    """The English synonym entry a plural stands for («shops» → «shop», «subsidies» → «subsidy»), if any."""
+    last = text.rsplit(" ", 1)[-1]
+    if not last.isascii():
+        return None
+    for ending, replacement in (("ies", "y"), ("es", ""), ("s", "")):
+        if last.endswith(ending) and len(last) > len(ending) + 2:
+            singular = text[: len(text) - len(ending)] + replacement
+            if singular in synonyms.english:
+                return singular
+    return None
+
+
 def english_alternatives(word: str) -> list[Alternative]:
     """A word the editors listed as English: matched only as written."""
     return [Alternative((frozenset({word}),), 1.0)]
@@ -149,14 +162,14 @@ def build(query: str, synonyms, normalise_synonym) -> Plan:
         step = 1
         for size in range(min(MAX_EXPRESSION_WORDS, len(words) - i), 0, -1):
             typed = " ".join(w.strip("-") for w in words[i : i + size])
-            variants = synonyms.get(normalise_synonym(typed))
+            variants = synonyms.get(normalise_synonym(typed)) or synonyms.get(english_singular(typed, synonyms))
             if not variants and size > 1:
                 continue
             if size == 1 and typed in FUNCTION_WORDS and not variants:
                 groups.append(Group(typed=typed, stop=True, alternatives=word_alternatives(typed)))
                 break
             group = Group(typed=typed, noise=typed in QUERY_NOISE)
-            english = normalise_synonym(typed) in synonyms.english
+            english = normalise_synonym(typed) in synonyms.english or bool(english_singular(typed, synonyms))
             if english:
                 group.alternatives = english_alternatives(typed)
             else:

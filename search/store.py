@@ -21,6 +21,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from wagtail.models import Page, Site
 
+from api.visibility import public_pages
+
 from .analysis import Analyser
 from .analysis.analyser import WHOLE, locale_code
 from .analysis.text import fold, words
@@ -125,6 +127,15 @@ def refresh_subtree(page) -> int:
     ids = list(Page.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
     aliases = Page.objects.filter(alias_of__path__startswith=page.path).values_list("pk", flat=True)
     return refresh([*ids, *aliases])
+
+
+def missing_pages(sites) -> list[int]:
+    """Public pages of the sites that the index does not hold (a new install, an index never built)."""
+    missing = []
+    for site in sites:
+        indexed = IndexedPage.objects.filter(site=site).values("page_id")
+        missing += public_pages(site).exclude(pk__in=indexed).values_list("pk", flat=True)
+    return missing
 
 
 def rebuild(sites=None, *, progress=None) -> int:

@@ -16,8 +16,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--site", help="Host name of the one site to rebuild.")
+        parser.add_argument(
+            "--missing",
+            action="store_true",
+            help="Only index public pages the index does not have yet (quick; `make demo` runs it).",
+        )
 
-    def handle(self, *args, site=None, **options):
+    def handle(self, *args, site=None, missing=False, **options):
         if not dictionary.is_installed():
             self.stderr.write(
                 self.style.WARNING(
@@ -27,6 +32,10 @@ class Command(BaseCommand):
             )
         sites = Site.objects.filter(hostname=site) if site else Site.objects.all()
         started = time.monotonic()
+        if missing:
+            count = store.refresh(store.missing_pages(sites))
+            self.stdout.write(f"Indexed {count} public pages the search index did not have.")
+            return
 
         def progress(done, total):
             if done % 2000 == 0 or done == total:
