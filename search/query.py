@@ -162,7 +162,11 @@ def build(query: str, synonyms, normalise_synonym) -> Plan:
         step = 1
         for size in range(min(MAX_EXPRESSION_WORDS, len(words) - i), 0, -1):
             typed = " ".join(w.strip("-") for w in words[i : i + size])
-            variants = synonyms.get(normalise_synonym(typed)) or synonyms.get(english_singular(typed, synonyms))
+            variants = (
+                synonyms.get(normalise_synonym(typed))
+                or synonyms.get(english_singular(typed, synonyms))
+                or (synonyms.of_inflected(normalise_synonym(typed)) if size == 1 else None)
+            )
             if not variants and size > 1:
                 continue
             if size == 1 and typed in FUNCTION_WORDS and not variants:

@@ -17,7 +17,7 @@ from django.dispatch import receiver
 
 from .models import Synonym
 
-CACHE_KEY = "search:synonyms:v2"
+CACHE_KEY = "search:synonyms:v3"
 CACHE_SECONDS = 3600
 
 # Sami letters people often type without their diacritics.
@@ -33,12 +33,20 @@ def normalise(text: str) -> str:
 class Synonyms:
     variants: dict[str, list[str]]  # normalised term -> every variant in its group(s), the term first
     english: frozenset[str]  # normalised English terms (matched only as written)
+    stems: dict[str, str]  # stem of a one-word Norwegian term -> the term, so inflected forms find the group
 
     def get(self, term: str, default=None):
         return self.variants.get(term, default)
 
+    def of_inflected(self, word: str):
+        """The group of an inflected form: «tilskota» and «berekraftige» find «tilskot» and «berekraftig»."""
+        from .analysis.stemming import stem
 
-NONE = Synonyms({}, frozenset())
+        term = self.stems.get(stem(word))
+        return self.variants.get(term) if term else None
+
+
+NONE = Synonyms({}, frozenset(), {})
 
 
 def synonym_map() -> Synonyms:
@@ -56,7 +64,10 @@ def synonym_map() -> Synonyms:
                 continue
             for term in terms:
                 groups.setdefault(normalise(term), {}).update(dict.fromkeys(terms))
-        found = Synonyms({key: list(variants) for key, variants in groups.items()}, frozenset(english))
+        from .analysis.stemming import stem
+
+        stems = {stem(key): key for key in groups if " " not in key and key not in english and key.isalpha()}
+        found = Synonyms({key: list(variants) for key, variants in groups.items()}, frozenset(english), stems)
         cache.set(CACHE_KEY, found, CACHE_SECONDS)
     return found
 

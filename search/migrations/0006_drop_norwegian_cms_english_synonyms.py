@@ -1,13 +1,37 @@
-"""Drop the PostgreSQL text search configuration `norwegian_cms` (no longer used) and add English starter synonyms.
+"""Drop the PostgreSQL text search configuration `norwegian_cms` (no longer used); more starter synonyms.
 
 The English groups cover the site's main public-sector topics, so visitors
-writing English find the Norwegian pages; editors change them in the admin
-(Søkesynonymer) like the others.
+writing English find the Norwegian pages. The nynorsk pairs are common
+public-sector words whose nynorsk stem differs from the bokmål one (the
+inflection patterns are rules, search/analysis/nynorsk.py). Editors change
+them all in the admin (Søkesynonymer) like the others.
 """
 
 from django.db import migrations
 
 DICTIONARIES = ("nocms_stop", "nocms_sami", "nocms_nn2nb", "nocms_nb")
+
+NYNORSK = [
+    "mulig, mogleg",
+    "mulighet, moglegheit",
+    "bærekraftig, berekraftig",
+    "bærekraft, berekraft",
+    "tilbud, tilbod",
+    "videre, vidare",
+    "videregående, vidaregåande",
+    "sammen, saman",
+    "egen, eigen",
+    "hele, heile",
+    "eksempel, døme",
+    "fremtid, framtid",
+    "utvalg, utval",
+    "offentlig, offentleg",
+    "bedrift, verksemd",
+    "søke, søkje",
+    "hjem, heim",
+    "uke, veke",
+    "komme, kome",
+]
 
 ENGLISH = [
     "bredbånd, broadband",
@@ -49,14 +73,15 @@ def drop_config(apps, schema_editor):
             cursor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {name}")
 
 
-def add_english(apps, schema_editor):
+def add_synonyms(apps, schema_editor):
     Synonym = apps.get_model("search", "Synonym")
-    for terms in ENGLISH:
-        Synonym.objects.get_or_create(terms=terms, defaults={"kind": "english"})
+    for kind, groups in (("variant", NYNORSK), ("english", ENGLISH)):
+        for terms in groups:
+            Synonym.objects.get_or_create(terms=terms, defaults={"kind": kind})
 
 
-def remove_english(apps, schema_editor):
-    apps.get_model("search", "Synonym").objects.filter(terms__in=ENGLISH).delete()
+def remove_synonyms(apps, schema_editor):
+    apps.get_model("search", "Synonym").objects.filter(terms__in=NYNORSK + ENGLISH).delete()
 
 
 class Migration(migrations.Migration):
@@ -64,5 +89,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(drop_config, migrations.RunPython.noop),
-        migrations.RunPython(add_english, remove_english),
+        migrations.RunPython(add_synonyms, remove_synonyms),
     ]
