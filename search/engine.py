@@ -200,7 +200,8 @@ class SiteSearch:
             alternative = query_module.split_alternative(group.typed, pieces[group.typed], pages, weight)
             if alternative:
                 group.alternatives.append(alternative)
-                group.pages = max(group.pages, *(pages.get(t, 0) for slot in alternative.slots for t in slot))
+                query_module.note_pages(group, pages)
+        plan.pages = pages
         return plan
 
     def correct(self, plan: query_module.Plan, reader: IndexReader) -> query_module.Plan | None:
@@ -225,9 +226,10 @@ class SiteSearch:
                 pages=pages,
                 corrected=surface,
             )
+            plan.pages[term] = pages
             groups.append(replacement)
             changed = True
-        return query_module.Plan(groups) if changed else None
+        return query_module.Plan(groups, plan.pages) if changed else None
 
     def _rank(self, query: str, reader: IndexReader, autocorrect: bool) -> Ranking:
         plan = self.plan(query, reader)

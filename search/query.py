@@ -59,7 +59,9 @@ class Group:
     alternatives: list[Alternative] = field(default_factory=list)
     noise: bool = False  # «hvordan», «søke», «info»: dropped when the query has other words
     stop: bool = False  # a function word: used only when the query has nothing else
-    pages: int = 0  # most pages any of its terms is on
+    # How common the group is (for idf and which group to start from): the most pages any term of its
+    # strongest reading is on, so weaker readings (a split into common parts) do not make a word look common.
+    pages: int = 0
     corrected: str | None = None  # the near spelling used instead, when one was
 
     @property
@@ -78,9 +80,21 @@ class Group:
 @dataclass
 class Plan:
     groups: list[Group]
+    pages: dict[str, int] = field(default_factory=dict)  # term -> pages it is on (the terms looked up)
 
     def terms(self) -> set[str]:
         return {term for group in self.groups for term in group.terms()}
+
+    def entry_points(self, group: Group) -> dict[str, float]:
+        """Where to start reading a group's postings: the terms of each alternative's rarest slot, each with
+        the weight of the best alternative it starts (a page with one of the other slots' terms only
+        cannot match that alternative anyway)."""
+        found: dict[str, float] = {}
+        for alternative in group.alternatives:
+            slot = min(alternative.slots, key=lambda terms: sum(self.pages.get(t, 0) for t in terms))
+            for term in slot:
+                found[term] = max(found.get(term, 0.0), alternative.weight)
+        return found
 
     @property
     def unknown(self) -> list[Group]:
@@ -219,8 +233,14 @@ def keep_known(plan: Plan, pages: dict[str, int]):
             slots = tuple(frozenset(t for t in slot if pages.get(t)) for slot in alternative.slots)
             if all(slots):
                 kept.append(Alternative(slots, alternative.weight))
-        group.alternatives = kept
-        group.pages = max((pages[t] for t in group.terms()), default=0)
+        group.alternatives = sorted(kept, key=lambda a: -a.weight)
+        note_pages(group, pages)
+
+
+def note_pages(group: Group, pages: dict[str, int]):
+    strongest = max((a.weight for a in group.alternatives), default=0)
+    terms = {t for a in group.alternatives if a.weight == strongest for slot in a.slots for t in slot}
+    group.pages = max((pages.get(t, 0) for t in terms), default=0)
 
 
 def split_candidates(word: str, synonyms, normalise_synonym) -> dict[str, frozenset[str]]:

@@ -1,13 +1,15 @@
 """Reading the index for one search, with a cost bounded by construction.
 
-Every read is capped: a term's postings are read best first and at most
-`CANDIDATES` of them; the other groups are then looked up only for those
-candidate pages, one group at a time, rarest first, keeping only the pages
-still matching. However common the words and however many (at most
-`query.MAX_GROUPS`), a search touches at most about
-`CANDIDATES * (terms in the query + 1)` posting rows, on PostgreSQL and SQLite
-alike. The price: when the rarest word of a query is on more than `CANDIDATES`
-pages, only its best `CANDIDATES` pages are ranked (and counted).
+Every read is capped: the rarest group's postings are read best first, at
+most `limit` per term, where `limit` is `CANDIDATES` (500) for a query of a few
+terms and less for one of many (`ROW_BUDGET` / terms, at least
+`MIN_CANDIDATES`); the other groups are looked up only on those candidate
+pages (the second rarest first, to narrow them down). However common the
+words and however many (at most `query.MAX_GROUPS`), a search reads at most
+about `limit * terms` rows for the candidates and `limit * terms * (1 + contact
+people per page)` for the look-ups, on PostgreSQL and SQLite alike. The price:
+when the rarest word of a query is on more than `limit` pages, only its best
+`limit` pages are ranked (and counted).
 
 Scores (0..1, the same formula on both databases):
 
@@ -20,6 +22,7 @@ Scores (0..1, the same formula on both databases):
 text scores about 0.4-0.5 for that word; words not found add nothing.
 """
 
+import json
 import math
 import time
 from collections import defaultdict
@@ -32,6 +35,10 @@ from .models import IndexedPage, IndexedPart, Posting, Term
 from .query import Plan
 
 CANDIDATES = 500
+# Postings a search may read on its candidates: a query with many terms ranks fewer candidates, so
+# ten common words cost about what one does (at least MIN_CANDIDATES are always ranked).
+ROW_BUDGET = 3000
+MIN_CANDIDATES = 100
 # How stale the page count behind idf may be; it moves the weights of words only slightly.
 PAGE_COUNT_SECONDS = 60
 _page_counts: dict[tuple[int, str], tuple[int, float]] = {}
@@ -107,9 +114,11 @@ class IndexReader:
 
     # Postings -------------------------------------------------------------------------
 
-    def best(self, terms, limit: int) -> list[tuple[int, str, float]]:
-        """The `limit` best postings (public now) of any of the terms: each term's best read, in one statement."""
-        terms = sorted(set(terms))
+    def best(self, weights: dict[str, float], limit: int) -> list[int]:
+        """The `limit` pages with the best postings (public now, times the term's weight) of any of the terms.
+
+        Each term's `limit` best postings are read, in one statement."""
+        terms = sorted(weights)
         if not terms:
             return []
         table = Posting._meta.db_table
@@ -126,8 +135,8 @@ class IndexReader:
             cursor.execute(" UNION ALL ".join(selects), params)
             rows = cursor.fetchall()
         self.rows_read += len(rows)
-        rows.sort(key=lambda row: -row[2])
-        return rows[:limit]
+        rows.sort(key=lambda row: -row[2] * weights[row[1]])
+        return list(dict.fromkeys(row[0] for row in rows))[:limit]
 
     def postings(self, entry_ids, terms) -> list[tuple[int, str, float]]:
         """The postings of these terms on these pages (public now)."""
@@ -136,17 +145,15 @@ class IndexReader:
             return []
         table = Posting._meta.db_table
         window, window_params = self._window()
-        rows = []
-        term_marks = ", ".join(["%s"] * len(terms))
+        ids_sql, ids_param = _id_list(entry_ids, "bigint")
+        terms_sql, terms_param = _id_list(terms, "text")
+        sql = (
+            f"SELECT entry_id, term, impact FROM {table}"  # noqa: S608 -- placeholders only
+            f" WHERE entry_id IN ({ids_sql}) AND term IN ({terms_sql}) AND {window}"
+        )
         with connection.cursor() as cursor:
-            for start in range(0, len(entry_ids), CHUNK):
-                chunk = entry_ids[start : start + CHUNK]
-                sql = (
-                    f"SELECT entry_id, term, impact FROM {table}"  # noqa: S608 -- placeholders only
-                    f" WHERE entry_id IN ({', '.join(['%s'] * len(chunk))}) AND term IN ({term_marks}) AND {window}"
-                )
-                cursor.execute(sql, [*chunk, *terms, *window_params])
-                rows += cursor.fetchall()
+            cursor.execute(sql, [ids_param, terms_param, *window_params])
+            rows = cursor.fetchall()
         self.rows_read += len(rows)
         return rows
 
@@ -168,15 +175,37 @@ class IndexReader:
         return list(IndexedPart.objects.filter(self.public_now(), entry_id__in=list(entry_ids)))
 
 
+def _id_list(values: list, sql_type: str) -> tuple[str, object]:
+    """A list of values as one parameter: parsing hundreds of placeholders costs more than the lookup."""
+    if connection.vendor == "postgresql":
+        return f"SELECT unnest(%s::{sql_type}[])", list(values)
+    return "SELECT value FROM json_each(%s)", json.dumps(values)
+
+
 def idf(pages: int, total: int) -> float:
     return math.log(1 + max(total, 1) / max(pages, 1))
 
 
 def group_match(group, impacts: dict[str, float]) -> float:
+    """How well a page matches a group (0..1): its best alternative's weight times the alternative's weakest slot."""
     best = 0.0
+    get = impacts.get
     for alternative in group.alternatives:
-        strength = min(max((impacts.get(t, 0.0) for t in slot), default=0.0) for slot in alternative.slots)
-        best = max(best, alternative.weight * strength)
+        if alternative.weight <= best:
+            continue  # impacts are at most 1: this alternative cannot do better
+        strength = 1.0
+        for slot in alternative.slots:
+            value = 0.0
+            for term in slot:
+                found = get(term)
+                if found is not None and found > value:
+                    value = found
+            if value < strength:
+                strength = value
+                if not value:
+                    break
+        if alternative.weight * strength > best:
+            best = alternative.weight * strength
     return best
 
 
@@ -186,40 +215,46 @@ def rank(reader: IndexReader, plan: Plan, *, min_match: int) -> list[Scored]:
     known = [g for g in groups if g.known]
     if len(known) < min_match or not known:
         return []
+    limit = max(MIN_CANDIDATES, min(CANDIDATES, ROW_BUDGET // max(1, len(plan.terms()))))
+    if min_match >= len(groups):
+        # Every group must match: candidates are the rarest group's best pages; the second rarest
+        # group narrows them down, then every group's postings are read for those still matching.
+        order = sorted(known, key=lambda g: g.pages)
+        candidates = sorted(reader.best(plan.entry_points(order[0]), limit))
+        impacts = _impacts(
+            reader.postings(candidates, order[0].terms() | (order[1].terms() if len(order) > 1 else set()))
+        )
+        candidates = [e for e in candidates if all(group_match(g, impacts.get(e, {})) for g in order[:2])]
+        if len(order) > 2 and candidates:
+            rest = set().union(*(g.terms() for g in order[2:]))
+            for entry_id, found in _impacts(reader.postings(candidates, rest)).items():
+                impacts[entry_id].update(found)
+    else:
+        per_group = max(limit // len(known), MIN_CANDIDATES // 2)
+        pool = sorted({e for group in known for e in reader.best(plan.entry_points(group), per_group)})
+        impacts = _impacts(reader.postings(pool, plan.terms()))
+        candidates = pool
+
     total = reader.page_count()
     weights = [idf(g.pages, total) for g in groups]
-    impacts: dict[int, dict[str, float]] = defaultdict(dict)
-
-    def take(rows):
-        for entry_id, term, impact in rows:
-            current = impacts[entry_id]
-            if impact > current.get(term, 0.0):
-                current[term] = impact
-
-    def matches(entry_id, group) -> bool:
-        return group_match(group, impacts.get(entry_id, {})) > 0
-
-    if min_match >= len(groups):
-        # Every group must match: candidates from the rarest group, narrowed down group by group.
-        order = sorted(known, key=lambda g: g.pages)
-        candidates = sorted({row[0] for row in reader.best(order[0].terms(), CANDIDATES)})
-        for group in order:
-            if not candidates:
-                break
-            take(reader.postings(candidates, group.terms()))
-            candidates = [e for e in candidates if matches(e, group)]
-    else:
-        per_group = max(CANDIDATES // len(known), 50)
-        pool = sorted({row[0] for row in reader.best(plan.terms(), per_group)})
-        take(reader.postings(pool, plan.terms()))
-        candidates = [e for e in pool if sum(matches(e, g) for g in known) >= min_match]
-
     denominator = sum(weights) or 1.0
     scored = []
     for entry_id in candidates:
-        found = impacts[entry_id]
+        found = impacts.get(entry_id, {})
         strengths = [group_match(group, found) for group in groups]
         matched = sum(1 for s in strengths if s > 0)
+        if matched < min_match:
+            continue
         score = sum(w * s for w, s in zip(weights, strengths, strict=True)) / denominator
         scored.append(Scored(entry_id, round(score, 4), matched))
     return scored
+
+
+def _impacts(rows) -> dict[int, dict[str, float]]:
+    """entry -> term -> best impact (a page's own and its contact people's postings together)."""
+    found: dict[int, dict[str, float]] = defaultdict(dict)
+    for entry_id, term, impact in rows:
+        current = found[entry_id]
+        if impact > current.get(term, 0.0):
+            current[term] = impact
+    return found
