@@ -80,13 +80,15 @@ def blocks_of(parts) -> tuple[Block | None, list[Block]]:
 
 
 def best_block(blocks: list[Block], groups, weights) -> Block | None:
-    best, best_score = None, 0.0
+    """The block matching the most of the query's words, then the one matching them best."""
+    best, best_rank = None, (0, 0.0)
     wanted = {term for group in groups for term in group.terms()}
     for block in blocks:
         terms = block.weights(wanted)
-        score = sum(w * group_match(g, terms) for g, w in zip(groups, weights, strict=True))
-        if score > best_score + 1e-9:
-            best, best_score = block, score
+        strengths = [group_match(g, terms) for g in groups]
+        rank = (sum(1 for s in strengths if s), sum(w * s for w, s in zip(weights, strengths, strict=True)))
+        if rank[0] and (rank[0] > best_rank[0] or (rank[0] == best_rank[0] and rank[1] > best_rank[1] + 1e-9)):
+            best, best_rank = block, rank
     return best
 
 

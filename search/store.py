@@ -7,7 +7,7 @@ from all the others. Impacts (0..1) are stored per term and page (and per
 contact person shown on it, who has a window of their own):
 
     impact = weight of the best field the term occurs in (title 1.0, heading 0.8, intro 0.7,
-             contact name 0.7, role 0.6, body 0.5, contact heading 0.4)
+             contact name 0.7, body 0.5, contact role 0.5, contact heading 0.4)
              * how the term came from the word (whole word 1.0, nynorsk form 0.95,
                «etter-» expansion 0.9, run of compound parts 0.8, one part 0.7)
              * (0.8 + 0.2 * min(occurrences - 1, 3) / 3)
