@@ -34,9 +34,9 @@ class SearchResult(graphene.ObjectType):
         description="A short passage of the page as HTML: matches wrapped in `<mark>`, everything else escaped.",
     )
     score = graphene.Float(
-        description="Relevance from 0 to 1, comparable between searches and databases: 1 means every word was "
-        "found whole in the title, about 0.4-0.5 that every word was found in body text (see docs/search.md). "
-        "Null for results editors pinned to the query."
+        description="Relevance from 0 to 1, comparable between searches and databases: about 0.8 when every word "
+        "is in the title, 0.4 when every word is once in body text, less for parts of compounds and missing words "
+        "(see docs/search.md). Null for results editors pinned to the query."
     )
     is_promoted = graphene.Boolean(
         required=True, description="True when editors pinned this page to the query (search promotion)."
