@@ -12,6 +12,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=cms.settings.production
 
 WORKDIR /app
+# The site search splits Norwegian compounds with Hunspell's bokmål word list (search/analysis/dictionary.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends hunspell-no \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock ./
 RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 COPY . .

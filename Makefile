@@ -38,21 +38,22 @@ vendor/.copied: node_modules/.package-lock.json package.json tools/vendor.mjs
 services:
 	@$(MACHINE) services $(PG_URL)
 
-dictionaries: services
-	@$(MACHINE) dictionaries $(PG_URL)
+dictionaries:
+	@$(MACHINE) dictionaries
 
 browser:
 	@$(MACHINE) browser
 
-demo: setup assets
+demo: setup assets dictionaries
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_content
+	$(PY) manage.py search_index --missing
 	$(PY) manage.py ensure_admin
 
-# On a PostgreSQL DATABASE_URL, the server must run and have the Norwegian dictionaries.
+# On a PostgreSQL DATABASE_URL, the server must run.
 ifneq ($(filter postgres://% postgresql://%,$(DATABASE_URL)),)
 demo: PG_URL = $(DATABASE_URL)
-demo: dictionaries
+demo: services
 endif
 
 run: demo
@@ -77,10 +78,10 @@ worker: setup
 test: test-sqlite test-postgres
 
 # The test settings whatever the shell exports (a DJANGO_SETTINGS_MODULE there would otherwise win).
-test-sqlite: setup assets browser
+test-sqlite: setup assets browser dictionaries
 	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
 
-test-postgres: setup assets browser services dictionaries
+test-postgres: setup assets browser dictionaries services
 	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Django's system checks (GraphiQL's files included) and no model change without its migration.
@@ -104,7 +105,7 @@ schema: setup
 	$(PY) manage.py graphql_schema --schema api.schema.schema --out schema.graphql
 
 # Side-by-side load test on PostgreSQL + Redis (database `cms_bench`); see docs/performance.md.
-bench: setup services dictionaries
+bench: setup dictionaries services
 	$(PY) bench/run.py --pg-url $(PG_URL) $(BENCH_ARGS)
 
 # Publish-to-webhook latency with the real worker, on a fresh SQLite file (docs/webhooks.md).

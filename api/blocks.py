@@ -82,6 +82,11 @@ class ContactBlock(graphene.ObjectType):
         description = "The «Ta kontakt med oss» block: a short intro and contact people."
 
     heading = graphene.String(required=True, description="Heading, by default «Ta kontakt med oss».")
+    anchor = graphene.String(
+        required=True,
+        description="Fragment id for the heading, unique on the page (slug of the heading, e.g. `ta-kontakt-med-oss`); "
+        "search hits on contact people point here.",
+    )
     intro = graphene.String(required=True, description="Short intro in plain text; may be empty.")
     contacts = graphene.List(
         graphene.NonNull(lambda: _contact_type()),

@@ -102,21 +102,28 @@ class BodyBlock(blocks.StreamBlock):
     contacts = ContactBlock()
 
 
+ANCHORED_BLOCKS = ("section", "contacts")
+
+
 def section_anchors(stream_value) -> dict[str, str]:
-    """Map each section block id to a heading slug that is unique on the page.
+    """Map each section and contact block id to a heading slug that is unique on the page.
 
     Anchors derive from headings in page order, so they survive re-saves and
-    only change when an editor renames or reorders headings.
+    only change when an editor renames or reorders headings. Sections are
+    named first, so adding a contact block never renames a section; a contact
+    block's anchor (`ta-kontakt-med-oss`) lets a search hit point at it.
     """
     anchors: dict[str, str] = {}
     used: set[str] = set()
-    for child in stream_value.raw_data:
-        if child.get("type") != "section":
-            continue
-        base = norwegian_slugify((child.get("value") or {}).get("heading", "")) or "seksjon"
-        anchor, counter = base, 2
-        while anchor in used:
-            anchor, counter = f"{base}-{counter}", counter + 1
-        used.add(anchor)
-        anchors[child.get("id")] = anchor
+    for block_type in ANCHORED_BLOCKS:
+        for child in stream_value.raw_data:
+            if child.get("type") != block_type:
+                continue
+            fallback = "seksjon" if block_type == "section" else "kontakt"
+            base = norwegian_slugify((child.get("value") or {}).get("heading", "")) or fallback
+            anchor, counter = base, 2
+            while anchor in used:
+                anchor, counter = f"{base}-{counter}", counter + 1
+            used.add(anchor)
+            anchors[child.get("id")] = anchor
     return anchors

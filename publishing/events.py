@@ -29,6 +29,9 @@ from django.utils import timezone
 from .models import PendingChange, PublicPage, PublicReference, WindowSweep
 
 public_content_changed = django.dispatch.Signal()
+# Sent inside the writing transaction whenever stored public pages are written (`records`) or removed (`removed`,
+# page ids): for what is derived from the stored form itself (the search index).
+pages_stored = django.dispatch.Signal()
 
 EVENTS = (
     "page.published",

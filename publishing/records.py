@@ -240,6 +240,7 @@ class _Body:
                 links = (self.link(item.get("value", item)) for item in value.get("links") or [])
                 block["links"] = [link for link in links if link is not None]
             elif kind == "contacts":
+                block["anchor"] = anchors.get(child.get("id"), "")
                 block["intro"] = value.get("intro") or ""
                 people = (_contact_pk(item) for item in value.get("contacts") or [])
                 block["contacts"] = [person for pk in people if pk is not None and (person := self.contact(pk))]

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Page, Site
 
-from .events import ChangeSet, pending_changes
+from .events import ChangeSet, pages_stored, pending_changes
 from .models import PublicPage, PublicReference
 from .records import PageRecord, build_records, references
 from .specific import specific_pages
@@ -135,6 +135,7 @@ class _Refresh:
                     unique_fields=["site", "page"],
                     update_fields=UPDATED,
                 )
+                pages_stored.send(sender=_Refresh, site=self.site, records=changed)
             PublicReference.objects.filter(site=self.site, page_id__in=batch).delete()
             PublicReference.objects.bulk_create(
                 PublicReference(site=self.site, page_id=page.pk, kind=kind, target_id=target)
@@ -151,6 +152,7 @@ class _Refresh:
             self._note(row, None, deleted=row.page_id not in existing)
         PublicPage.objects.filter(site=self.site, page_id__in=ids).delete()
         PublicReference.objects.filter(site=self.site, page_id__in=ids).delete()
+        pages_stored.send(sender=_Refresh, site=self.site, removed=ids)
 
     def _note(self, old: PublicPage | None, new: PageRecord | None, *, deleted: bool = False):
         before = _visible(old.window if old is not None else None, self.now)
@@ -270,6 +272,7 @@ def _being_deleted() -> set[int]:
 def forget_page(pk: int):
     """A deleted page's references (its rows went with it)."""
     PublicReference.objects.filter(page_id=pk).delete()
+    pages_stored.send(sender=forget_page, site=None, removed=[pk])
 
 
 def _lock():

@@ -22,15 +22,18 @@ with time alone. A page is public at `now` exactly when it is a member and
 `now` is inside its window.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, Site
+
+# The snippet part of the rule lives with the models (they need it too); the whole rule is read from here.
+from content_models.publication import ALWAYS as ALWAYS
+from content_models.publication import Window as Window
+from content_models.publication import snippet_is_public as snippet_is_public
+from content_models.publication import snippet_window as snippet_window
 
 
 def _hidden(now=None) -> Q:
@@ -132,23 +135,6 @@ def member_pages(site: Site | None) -> QuerySet:
     return _pages_not_hidden_by(site, _hidden())
 
 
-@dataclass(frozen=True)
-class Window:
-    """When something is public: from `start` (None: always was) until `end` (None: no end)."""
-
-    start: datetime | None = None
-    end: datetime | None = None
-
-    def contains(self, now) -> bool:
-        return (self.start is None or self.start <= now) and (self.end is None or self.end > now)
-
-    def next_change(self, now) -> datetime | None:
-        """The next moment this window opens or closes, if any."""
-        upcoming = [t for t in (self.start, self.end) if t is not None and t > now]
-        return min(upcoming) if upcoming else None
-
-
-ALWAYS = Window()
 STEPLEN = Page.steplen
 WINDOW_BATCH = 2000
 
@@ -180,19 +166,6 @@ def page_windows(pages) -> dict[int, Window]:
 
 def public_snippets(model, *, now=None) -> QuerySet:
     return model.objects.exclude(_hidden(now or timezone.now()))
-
-
-def snippet_window(obj) -> Window | None:
-    """When a snippet is public, or None when it is not published at all."""
-    if obj is None or not obj.live or obj.expired:
-        return None
-    return Window(obj.go_live_at, obj.expire_at)
-
-
-def snippet_is_public(obj, *, now=None) -> bool:
-    """`public_snippets` for one object already in memory (as chooser blocks hand them over)."""
-    window = snippet_window(obj)
-    return window is not None and window.contains(now or timezone.now())
 
 
 def _in_public_collection(model) -> QuerySet:

@@ -6,5 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Søk"
 
     def ready(self):
-        # Signal receivers: synonym cache, contact re-indexing.
+        # Signal receivers: synonym cache, keeping the search index in step with public content.
         from . import indexing, synonyms  # noqa: F401
+
+        indexing.connect()

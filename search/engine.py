@@ -2,50 +2,52 @@
 
 A search runs in these steps:
 
-1. the typed query is split into term groups and expanded with the editors'
-   synonyms (`search.synonyms`);
-2. Wagtail's database backend finds and ranks public pages (PostgreSQL:
-   `norwegian_cms` full-text search with field weights; SQLite: FTS5) where every
-   group matches; when nothing does, any group may match;
+1. the query is analysed like the pages were (`search.analysis`, `search.query`):
+   each word becomes a group of alternatives (its stem, ASCII and nynorsk
+   spellings, the editors' synonyms, its parts), and alternatives the site
+   does not have are dropped;
+2. pages matching every group are ranked from the index (`search.ranking`,
+   bounded cost); when there are none and a word the site does not have has a
+   near spelling it does, the corrected query is searched instead and said so
+   (`corrected_query`); when there are still none, pages matching all but a
+   third of the groups are ranked;
 3. pages editors pinned for the query (search promotions) go first;
 4. for the pages on the requested result page only, the best-matching section
-   and a marked excerpt are worked out (`search.highlight`).
+   or contact block and a marked excerpt are taken from the index (`search.excerpts`).
 """
 
-import difflib
-import hashlib
-import json
 import re
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.utils import timezone
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, get_page_models
-from wagtail.search.backends import get_search_backend
-from wagtail.search.models import IndexEntry
 
-from publishing.reader import MIN_SECONDS, kept, site_deadline, visible_pages
+from publishing.reader import kept, site_deadline
 from publishing.version import shared_version
-from publishing.visibility import public_path
 
-from . import statistics, warming
-from .highlight import highlighter
-from .sections import Section, page_sections, page_text
-from .synonyms import as_search_query, normalise, query_words, term_groups
+from . import correction, statistics
+from . import query as query_module
+from .analysis.analyser import locale_code
+from .analysis.text import fold, words
+from .excerpts import Section, best_block, blocks_of, excerpt
+from .models import IndexedPart
+from .ranking import IndexReader, idf, rank
+from .synonyms import NONE as NO_SYNONYMS
+from .synonyms import normalise, synonym_map
 
+# About what one search answer (ten hits with excerpts) takes in memory.
+SEARCH_ANSWER_BYTES = 20_000
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
 MAX_PREFIX_LENGTH = 100
-VOCABULARY_SECONDS = 600
-RANKING_SECONDS = 300
-RANKED_DEPTH = 100
+# A corrected query's hits score a little lower than the same hits for the query as typed.
+CORRECTED = 0.9
+# A word on at most 1/SPECIFIC of the site's pages is specific enough to search alone beside an unknown word.
+SPECIFIC = 3
+SUGGEST_CANDIDATES = 200
 
 
 class SearchInputError(ValueError):
@@ -65,14 +67,6 @@ class Hit:
 
 
 @dataclass
-class Ranking:
-    match_all: bool
-    by_type: dict[str, int]  # model label -> hits, without the page type filter
-    count: int  # hits with the page type filter
-    top: list[tuple[int, float]]  # best (page id, score), at most RANKED_DEPTH
-
-
-@dataclass
 class Facet:
     page_type: str
     label: str
@@ -86,6 +80,7 @@ class Results:
     hits: list[Hit] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
     suggestion: str | None = None
+    corrected_query: str | None = None
 
 
 def searchable_page_models() -> list[type[Page]]:
@@ -106,7 +101,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\ue000\ue001]")
 
 
 def tidy(text: str) -> str:
-    """Whitespace collapsed; control characters (PostgreSQL rejects NUL) and our match markers removed."""
+    """Whitespace collapsed; control characters (PostgreSQL rejects NUL) removed."""
     return " ".join(CONTROL_CHARACTERS.sub(" ", text or "").split())
 
 
@@ -116,7 +111,7 @@ def clean_query(query: str) -> str:
         raise SearchInputError("`query` must not be empty.")
     if len(cleaned) > MAX_QUERY_LENGTH:
         raise SearchInputError(f"`query` must be at most {MAX_QUERY_LENGTH} characters, got {len(cleaned)}.")
-    if not query_words(cleaned):
+    if not any(w.strip("-'\u2019") for w in words(cleaned)):
         raise SearchInputError("`query` must contain at least one letter or digit.")
     return cleaned
 
@@ -128,259 +123,250 @@ def check_window(limit: int, offset: int):
         raise SearchInputError(f"`offset` must be 0 or more, got {offset}.")
 
 
-class SiteSearch:
-    """Search the public pages of one site.
+@dataclass
+class Ranking:
+    plan: query_module.Plan
+    scored: list  # ranking.Scored, best first
+    entries: dict[int, dict]
+    corrected: bool = False
+    suggestion: str | None = None
 
-    `backend` and `use_synonyms` exist for the relevance measurements, which
-    compare configurations; the site uses the defaults.
+
+class SiteSearch:
+    """Search the public pages of one site, in one language.
+
+    `use_synonyms` and `use_promotions` exist for the relevance measurements,
+    which compare configurations; the site uses the defaults.
     """
 
-    def __init__(self, site, *, backend=None, use_synonyms: bool = True, use_promotions: bool = True):
+    def __init__(self, site, *, locale: str = "nb", use_synonyms: bool = True, use_promotions: bool = True):
         self.site = site
-        self.backend = backend or get_search_backend()
+        self.locale = locale_code(locale)
         self.use_synonyms = use_synonyms
         self.use_promotions = use_promotions
-
-    @property
-    def config(self) -> str | None:
-        return getattr(self.backend, "config", None)
-
-    def visible_pages(self):
-        # The visibility rule, in a form the search backend can filter with.
-        return visible_pages(self.site, shared_version())
+        self.rows_read = 0
 
     # The search ------------------------------------------------------------------
 
     def search(
-        self, query: str, *, limit: int = 10, offset: int = 0, page_type: str | None = None, record: bool = False
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        page_type: str | None = None,
+        record: bool = False,
+        autocorrect: bool = True,
+        remember: bool = True,
     ) -> Results:
         query = clean_query(query)
         check_window(limit, offset)
         model = page_model_for(page_type) if page_type else None
-
-        # Read once, before any data: what is computed below is at least as new as this version.
         version = shared_version()
-        if version is not None and self.site is not None:
-            # The first search under this content version: get the popular ones ranked meanwhile.
-            kept(version, self.site, ("search-warming",), lambda: warming.warm_after_change(self.site, version) or True)
-        key = ("search", query, limit, offset, model._meta.label if model else "", self.config)
-        key += (self.use_synonyms, self.use_promotions)
-        # Popular searches repeat; a repeated one then costs no SQL or cache round trip.
-        results = kept(
-            version,
-            self.site,
-            key,
-            lambda: self._search(query, limit, offset, model, version),
-            until=site_deadline(self.site, version) if version is not None else None,
-            size=20_000,
-        )
+        key = ("search", query, limit, offset, model._meta.label if model else "", self.locale, self.use_synonyms)
+        key += (self.use_promotions, autocorrect)
+        if remember and self.site is not None and version is not None:
+            # Popular searches repeat: this process keeps answers for the content version, until the next
+            # scheduled change (`publishing.reader.kept`).
+            results = kept(
+                version,
+                self.site,
+                key,
+                lambda: self._search(query, limit, offset, model, autocorrect),
+                until=site_deadline(self.site, version),
+                size=SEARCH_ANSWER_BYTES,
+            )
+        else:
+            results = self._search(query, limit, offset, model, autocorrect)
         if record and offset == 0:
             statistics.record(query, results.total_count)
         return results
 
-    def _search(self, query: str, limit: int, offset: int, model, version) -> Results:
-        # Also before any data: a go-live or expiry during the search must end what it stores.
-        deadline = site_deadline(self.site, version) if version is not None else 0.0
-        groups = term_groups(query, use_synonyms=self.use_synonyms)
-        pages = self.visible_pages()
-        promoted = self._promoted(query, pages, model)
-        organic_pages = pages.exclude(pk__in=[page.pk for page in promoted]) if promoted else pages
-
-        key = self._cache_key(version, groups, model, [page.pk for page in promoted])
-        ranking = self._ranking(organic_pages, groups, model, key, deadline)
-        by_type = Counter({apps.get_model(label): count for label, count in ranking.by_type.items()})
-        for page in promoted:
-            by_type[type(page)] += 1
-        facets = [
-            Facet(page_type=m.__name__, label=str(m._meta.verbose_name), count=count) for m, count in by_type.items()
+    def plan(self, query: str, reader: IndexReader) -> query_module.Plan:
+        synonyms = synonym_map() if self.use_synonyms else NO_SYNONYMS
+        plan = query_module.build(query, synonyms, normalise)
+        pages = reader.pages_with(plan.terms())
+        query_module.keep_known(plan, pages)
+        # Single words are also looked for as their parts: the only way for a word the site lacks,
+        # a weaker alternative for one it has.
+        single = [
+            g
+            for g in plan.groups
+            if " " not in g.typed
+            and g.typed not in synonyms.english
+            and (not g.known or len(g.typed) >= query_module.SPLIT_OF_KNOWN_MIN_LENGTH)
         ]
-        facets.sort(key=lambda facet: (-facet.count, facet.label))
-        total = len(promoted) + ranking.count
+        pieces = {g.typed: query_module.split_candidates(g.typed, synonyms, normalise) for g in single}
+        lookup = {t for found in pieces.values() for slot in found.values() for t in slot} - set(pages)
+        if lookup:
+            pages.update(reader.pages_with(lookup))
+        for group in single:
+            if not pieces[group.typed]:
+                continue
+            weight = query_module.SPLIT if not group.known else query_module.SPLIT_OF_KNOWN
+            alternative = query_module.split_alternative(group.typed, pieces[group.typed], pages, weight)
+            if alternative:
+                group.alternatives.append(alternative)
+                query_module.note_pages(group, pages)
+        plan.pages = pages
+        return plan
 
-        window_key = f"{key}:{offset}:{limit}" if key else None
-        hits = cache.get(window_key) if window_key else None
-        if hits is None:
-            window_end = offset + limit
-            chosen: list[tuple[Page, float | None, bool]] = [(page, None, True) for page in promoted[offset:window_end]]
-            organic_start = max(0, offset - len(promoted))
-            organic_stop = max(0, window_end - len(promoted))
-            if organic_stop > organic_start and ranking.count:
-                chosen += self._organic_window(ranking, organic_pages, groups, model, organic_start, organic_stop)
-            hits = self._hits(chosen, groups, ranking.match_all)
-            if window_key:
-                self._store(window_key, hits, RANKING_SECONDS, deadline)
-        suggestion = self._suggestion(query) if total == 0 else None
-        return Results(query=query, total_count=total, hits=hits, facets=facets, suggestion=suggestion)
+    def correct(self, plan: query_module.Plan, reader: IndexReader) -> query_module.Plan | None:
+        """The plan with each unknown word replaced by its nearest known spelling; None when none has one."""
+        changed = False
+        groups = []
+        for group in plan.groups:
+            if group.known or not group.correctable:
+                groups.append(group)
+                continue
+            typed = correction.key(group.typed)
+            near = reader.near(typed[:1], len(typed), correction.CANDIDATES)
+            found = correction.best(group.typed, near)
+            if not found:
+                groups.append(group)
+                continue
+            term, surface = found
+            pages = next(count for near_term, _surface, count in near if near_term == term)
+            replacement = query_module.Group(
+                typed=group.typed,
+                alternatives=[query_module.Alternative((frozenset({term}),), 1.0)],
+                pages=pages,
+                corrected=surface,
+            )
+            plan.pages[term] = pages
+            groups.append(replacement)
+            changed = True
+        return query_module.Plan(groups, plan.pages) if changed else None
 
-    def _cache_key(self, version, groups, model, promoted_ids) -> str | None:
-        """Key for everything that can change a search's answer; None when it must not be cached.
-
-        Ranking every match and working out sections and excerpts are the
-        expensive parts of a search on a large site, and popular queries
-        repeat; the answer is kept until any page, restriction, site or
-        contact person changes (content_version), RANKING_SECONDS pass, or the
-        next scheduled go-live or expiry (see `_store`).
-        """
-        if version is None:
-            return None
-        parts = [self.site.pk if self.site else 0, version, self.config, groups]
-        parts += [model._meta.label if model else "", promoted_ids]
-        return "search:ranking:" + hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    def _rank(self, query: str, reader: IndexReader, autocorrect: bool) -> Ranking:
+        plan = self.plan(query, reader)
+        scored = rank(reader, plan, min_match=len(plan.groups))
+        corrected, suggestion = False, None
+        if not scored and plan.unknown:
+            better = self.correct(plan, reader)
+            found = rank(reader, better, min_match=len(better.groups)) if better is not None else []
+            if found:
+                suggestion = better.text()
+                if autocorrect:
+                    plan, scored, corrected = better, found, True
+        if not scored and len(plan.groups) >= 3:
+            # Nothing has every word: pages with all but a third of them, best first.
+            scored = rank(reader, plan, min_match=len(plan.groups) - len(plan.groups) // 3)
+        elif not scored and self._one_unknown_beside_a_specific_word(plan, reader):
+            # «bredbånd fiber»: the site does not have «fiber», but «bredbånd» is specific enough to go on.
+            scored = rank(reader, plan, min_match=1)
+        if corrected:
+            for item in scored:
+                item.score = round(item.score * CORRECTED, 4)
+        entries = reader.entries([s.entry_id for s in scored])
+        scored.sort(key=lambda s: (-s.score, entries[s.entry_id]["tree_path"]))
+        return Ranking(plan, scored, entries, corrected, suggestion)
 
     @staticmethod
-    def _store(key: str, value, seconds: int, deadline: float):
-        lifetime = min(seconds, deadline - time.time())
-        if lifetime >= MIN_SECONDS:
-            cache.set(key, value, lifetime)
+    def _one_unknown_beside_a_specific_word(plan, reader: IndexReader) -> bool:
+        """Two words, one the site does not have, the other on at most a third of its pages.
 
-    def _ranking(self, pages, groups, model, key, deadline: float) -> "Ranking":
-        """Hit counts per page type and the best-ranked page ids."""
-        cached = cache.get(key) if key else None
-        if cached is not None:
-            return cached
-        # One grouped query gives both the facets and the number of hits.
-        match_all = True
-        by_type = self._count_by_type(pages, groups, match_all)
-        if not by_type and len(groups) > 1:
-            # Nothing has every word: rather show pages with some of them, best first.
-            match_all = False
-            by_type = self._count_by_type(pages, groups, match_all)
-        count = sum(n for m, n in by_type.items() if model is None or issubclass(m, model))
-        top = []
-        if count:
-            results = self._run(pages, groups, match_all, model, specific=False)
-            top = [(page.pk, page._score) for page in results[:RANKED_DEPTH]]
-        ranking = Ranking(match_all, {m._meta.label: n for m, n in by_type.items()}, count, top)
-        if key:
-            self._store(key, ranking, RANKING_SECONDS, deadline)
-        return ranking
+        Two words of which one is general («kommune») and one unknown («skatt») are more
+        likely off-topic than a page about the general word.
+        """
+        if len(plan.groups) != 2:
+            return False
+        known = [g for g in plan.groups if g.known]
+        return len(known) == 1 and 0 < known[0].pages * SPECIFIC <= reader.page_count()
 
-    def _organic_window(self, ranking, pages, groups, model, start, stop):
-        if stop <= len(ranking.top) or len(ranking.top) >= ranking.count:
-            window = ranking.top[start:stop]
-            found = {page.pk: page for page in Page.objects.filter(pk__in=[pk for pk, _ in window]).specific()}
-            return [(found[pk], score, False) for pk, score in window if pk in found]
-        # Deeper than the cached ranking: ask the backend for this window.
-        results = self._run(pages, groups, ranking.match_all, model)
-        return [(page, page._score, False) for page in results[start:stop]]
+    def _search(self, query: str, limit: int, offset: int, model, autocorrect: bool) -> Results:
+        reader = IndexReader(self.site, self.locale, timezone.now())
+        ranking = self._rank(query, reader, autocorrect)
+        promoted = self._promoted(query, reader, model)
+        promoted_ids = {entry_id for entry_id, _ in promoted}
+        organic = [s for s in ranking.scored if s.entry_id not in promoted_ids]
 
-    def _run(self, pages, groups, match_all, model, *, specific=True):
+        by_type: Counter = Counter()
+        for item in organic:
+            by_type[ranking.entries[item.entry_id]["content_type_id"]] += 1
+        for _entry_id, row in promoted:
+            by_type[row["content_type_id"]] += 1
+        facets = self._facets(by_type)
         if model is not None:
-            pages = pages.type(model)
-        search_query = as_search_query(groups, match_all=match_all)
-        return self.backend.search(search_query, pages.specific() if specific else pages).annotate_score("_score")
+            wanted = {ct.pk for ct in ContentType.objects.get_for_models(*self._subclasses(model)).values()}
+            organic = [s for s in organic if ranking.entries[s.entry_id]["content_type_id"] in wanted]
+            promoted = [(e, row) for e, row in promoted if row["content_type_id"] in wanted]
 
-    def _promoted(self, query: str, pages, model) -> list[Page]:
+        chosen = [(row, None, True) for _e, row in promoted]
+        chosen += [(ranking.entries[s.entry_id], s.score, False) for s in organic]
+        window = chosen[offset : offset + limit]
+        hits = self._hits(window, ranking.plan, reader)
+        self.rows_read = reader.rows_read
+        corrected_query = ranking.plan.text() if ranking.corrected else None
+        return Results(
+            query=query,
+            total_count=len(chosen),
+            hits=hits,
+            facets=facets,
+            suggestion=ranking.suggestion,
+            corrected_query=corrected_query,
+        )
+
+    @staticmethod
+    def _subclasses(model) -> list:
+        return [m for m in searchable_page_models() if issubclass(m, model)]
+
+    @staticmethod
+    def _facets(by_type: Counter) -> list[Facet]:
+        facets = []
+        for content_type_id, count in by_type.items():
+            page_model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if page_model is not None:
+                facets.append(Facet(page_model.__name__, str(page_model._meta.verbose_name), count))
+        facets.sort(key=lambda facet: (-facet.count, facet.label))
+        return facets
+
+    def _promoted(self, query: str, reader: IndexReader, model) -> list[tuple[int, dict]]:
         if not self.use_promotions:
             return []
         normalised = " ".join(query.lower().split())[:255]  # as wagtail's Query stores it
-        picked_ids = list(
+        picked = list(
             SearchPromotion.objects.filter(query__query_string=normalised, page__isnull=False)
             .order_by("sort_order", "pk")
             .values_list("page_id", flat=True)
         )
-        if not picked_ids:
+        if not picked:
             return []
-        visible = pages.type(model) if model else pages
-        allowed = {page.pk: page for page in visible.filter(pk__in=picked_ids).specific()}
-        return [allowed[pk] for pk in picked_ids if pk in allowed]
+        public = reader.entry_for_pages(picked)
+        entries = reader.entries(public.values())
+        return [(public[pk], entries[public[pk]]) for pk in dict.fromkeys(picked) if pk in public]
 
-    def _count_by_type(self, pages, groups, match_all) -> Counter:
-        """Hits per page model, from one grouped query."""
-        per_content_type = self._run(pages, groups, match_all, None).facet("content_type_id")
-        counts: Counter = Counter()
-        for content_type_id, count in per_content_type.items():
-            page_model = ContentType.objects.get_for_id(content_type_id).model_class()
-            if page_model is not None:
-                counts[page_model] += count
-        return counts
-
-    def _hits(self, chosen, groups, match_all) -> list[Hit]:
-        if not chosen:
+    def _hits(self, window, plan, reader: IndexReader) -> list[Hit]:
+        if not window:
             return []
-        marker = highlighter(groups, match_all=match_all, config=self.config)
-        sections = [page_sections(page) for page, _, _ in chosen]
-        best = marker.best_sections(sections)
-        texts = [
-            sections[i][best[i]].text if best[i] is not None else page_text(page) or page.title
-            for i, (page, _, _) in enumerate(chosen)
-        ]
-        excerpts = marker.excerpts(texts)
+        parts_by_entry: dict[int, list[IndexedPart]] = {}
+        for part in reader.parts([row["id"] for row, _s, _p in window]):
+            parts_by_entry.setdefault(part.entry_id, []).append(part)
+        total = max(reader.page_count(), 1)
+        weights = [idf(g.pages, total) for g in plan.groups]
+        wanted = plan.terms()
+        root_url = (self.site.root_url or "").rstrip("/") if self.site else ""
         hits = []
-        for i, (page, score, promoted) in enumerate(chosen):
-            section = sections[i][best[i]] if best[i] is not None else None
-            path = public_path(page, self.site)
-            if section is not None and section.anchor:
-                path += "#" + section.anchor
-            root_url = (self.site.root_url or "").rstrip("/")
+        for row, score, promoted in window:
+            head, blocks = blocks_of(parts_by_entry.get(row["id"], []))
+            block = best_block(blocks, plan.groups, weights)
+            shown = block or (head if head and head.texts[0][0] else None) or (blocks[0] if blocks else None)
+            section = Section(block.heading, block.anchor, block.text_and_positions(set())[0]) if block else None
+            path = row["url_path"] + (f"#{block.anchor}" if block and block.anchor else "")
+            model = ContentType.objects.get_for_id(row["content_type_id"]).model_class()
             hits.append(
                 Hit(
-                    title=page.title,
+                    title=row["title"],
                     url_path=path,
                     url=root_url + path,
-                    page_type=type(page).__name__,
-                    excerpt=excerpts[i],
-                    score=float(score) if score is not None else None,
+                    page_type=model.__name__ if model else "",
+                    excerpt=excerpt(shown, wanted),
+                    score=score,
                     is_promoted=promoted,
                     section=section,
                 )
             )
         return hits
-
-    # Spelling suggestion -----------------------------------------------------------
-
-    def vocabulary(self) -> dict[str, int]:
-        """Words on the public pages and in how many pages each occurs, for "did you mean"."""
-        version = shared_version()
-        if version is None:
-            return self._count_words()
-        key = f"search:vocabulary:{self.site.pk if self.site else 0}:{version}"
-        words = cache.get(key)
-        if words is None:
-            deadline = site_deadline(self.site, version)
-            words = self._count_words()
-            self._store(key, words, VOCABULARY_SECONDS, deadline)
-        return words
-
-    def _count_words(self) -> dict[str, int]:
-        entries = IndexEntry.objects.filter(
-            content_type__in=[ContentType.objects.get_for_model(m) for m in searchable_page_models()],
-            object_id__in=self.visible_pages().annotate(text_id=Cast("pk", CharField())).values("text_id"),
-        )
-        if connection.vendor == "postgresql":
-            # The `simple` configuration yields whole, lower-cased words; PostgreSQL counts them.
-            inner, params = entries.values("title_text", "body_text").query.sql_with_params()
-            # `inner` is ORM-compiled SQL; every value in it stays a parameter.
-            words = "unnest(tsvector_to_array(to_tsvector('simple', coalesce(t.title_text, '') || ' ' || coalesce(t.body_text, ''))))"
-            sql = f"SELECT w, count(*) FROM (SELECT {words} AS w FROM ({inner}) AS t) AS words WHERE length(w) >= 3 AND w !~ '[0-9_]' GROUP BY w"  # noqa: S608
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                return dict(cursor.fetchall())
-        counter: Counter[str] = Counter()
-        for title, body in entries.values_list("title", "body").iterator():
-            counter.update({word.lower() for word in re.findall(r"[^\W\d_]{3,}", f"{title} {body}")})
-        return dict(counter)
-
-    def _suggestion(self, query: str) -> str | None:
-        vocabulary = self.vocabulary()
-        if not vocabulary:
-            return None
-        known = sorted(vocabulary, key=vocabulary.get, reverse=True)
-        corrected, changed = [], False
-        for word in query_words(query):
-            lower = word.lower()
-            if lower in vocabulary or normalise(lower) in vocabulary or len(lower) < 3:
-                corrected.append(word)
-                continue
-            close = difflib.get_close_matches(lower, known, n=1, cutoff=0.75)
-            corrected.append(close[0] if close else word)
-            changed = changed or bool(close)
-        if not changed:
-            return None
-        suggestion = " ".join(corrected)
-        groups = term_groups(suggestion, use_synonyms=self.use_synonyms)
-        has_hits = self._run(self.visible_pages(), groups, True, None).count() > 0
-        return suggestion if has_hits else None
 
     # Autocomplete --------------------------------------------------------------------
 
@@ -393,34 +379,34 @@ class SiteSearch:
             raise SearchInputError(f"`prefix` must be at most {MAX_PREFIX_LENGTH} characters.")
         if not 1 <= limit <= MAX_LIMIT:
             raise SearchInputError(f"`limit` must be between 1 and {MAX_LIMIT}, got {limit}.")
-        words = [normalise(word) for word in query_words(prefix)]
-        if not words:
+        typed = [fold(w.strip("-'\u2019")) for w in words(prefix) if w.strip("-'\u2019")]
+        if not typed:
             return []
-        # Only the words go to the backend: quotes and operators are query syntax
-        # to SQLite's full-text index, and a stray one is an error there.
-        candidates = self.backend.autocomplete(" ".join(query_words(prefix)), self.visible_pages().specific())[:50]
+        reader = IndexReader(self.site, self.locale, timezone.now())
+        # The longest typed word narrows the candidates most; at most SUGGEST_CANDIDATES are read.
+        probe = max(words(prefix), key=len).strip("-'\u2019")
+        candidates = (
+            IndexedPart.objects.filter(
+                reader.public_now(),
+                entry__site_id=reader.site_id,
+                entry__locale=self.locale,
+                kind__in=["head", "section"],
+                heading__icontains=probe,
+            )
+            .order_by("entry__tree_path", "position")
+            .values_list("heading", "kind")[:SUGGEST_CANDIDATES]
+        )
         found: dict[str, tuple] = {}
-        for rank, page in enumerate(candidates):
-            for kind, text in [(0, page.title)] + [(1, s.heading) for s in page_sections(page)]:
-                text_words = [normalise(w) for w in query_words(text)]
-                if _starts_words(text_words, words):
-                    # Texts that begin with what was typed come first, then titles before headings.
-                    key = (not text_words[0].startswith(words[0]), kind, rank, len(text))
-                    if text not in found or key < found[text]:
-                        found[text] = key
+        for rank_, (text, kind) in enumerate(candidates):
+            text_words = [fold(w.strip("-'\u2019")) for w in words(text)]
+            if text_words and _starts_words(text_words, typed):
+                key = (not text_words[0].startswith(typed[0]), kind != "head", rank_, len(text))
+                if text not in found or key < found[text]:
+                    found[text] = key
         return sorted(found, key=found.get)[:limit]
-
-    # Statistics ------------------------------------------------------------------------
 
 
 def _starts_words(text_words: list[str], typed: list[str]) -> bool:
     """Every typed word is a whole word of the text, except the last, which starts one."""
     *whole, last = typed
     return all(word in text_words for word in whole) and any(word.startswith(last) for word in text_words)
-
-
-def search_config_name() -> str | None:
-    """The text search configuration in use (None on SQLite)."""
-    if connection.vendor != "postgresql":
-        return None
-    return getattr(get_search_backend(), "config", None)

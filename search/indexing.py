@@ -1,31 +1,23 @@
-"""Keep pages' search entries in step with the contact people they show.
+"""The search index follows the stored public form: whatever the store writes, the index writes too.
 
-A page's index entry includes the names and responsibilities of its contact
-people (`contact_text`), so publishing a changed person must re-index every
-page that shows them; Wagtail only re-indexes the object that was saved.
+The store (`publishing.store`) decides what changed and what the public may
+see; it tells `pages_stored` in the same transaction, so the index changes
+exactly when the stored form does, and rolls back with it. Pages whose body
+the worker makes again (a contact person's new phone number) are indexed
+again then too.
 """
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-from wagtail.models import Page, ReferenceIndex
-from wagtail.search import index
+from publishing.events import pages_stored
 
-from content_models.models import ContactPerson
-from publishing.version import bump_content_version
+from . import store
 
 
-def pages_showing(person) -> list[Page]:
-    page_type = ContentType.objects.get_for_model(Page)
-    page_ids = (
-        ReferenceIndex.get_references_to(person).filter(base_content_type=page_type).values_list("object_id", flat=True)
-    )
-    return list(Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).specific())
+def _stored(sender, records=(), removed=(), **kwargs):
+    if removed:
+        store.remove(removed)
+    if records:
+        store.index(records)
 
 
-@receiver(post_save, sender=ContactPerson)
-def reindex_pages_of_contact(sender, instance, **kwargs):
-    for page in pages_showing(instance):
-        index.insert_or_update_object(page)
-    # Cached rankings include the old contact text.
-    bump_content_version()
+def connect():
+    pages_stored.connect(_stored, dispatch_uid="search.indexing.pages_stored")

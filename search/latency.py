@@ -1,100 +1,97 @@
-"""Search latency, for `make bench` and `manage.py search_latency`.
+"""Search latency with nothing cached, for `manage.py search_latency` and the cost tests.
 
     from search.latency import measure
-    report = measure(["bredbånd", "tilskudd kommune"], n=200)
-    report.p50_ms, report.p95_ms
+    report = measure(n=20)
+    print(report)
 
-Runs the same engine the site uses (query expansion, ranking, sections,
-excerpts), without recording statistics, on the default site.
+Every search runs the whole engine (analysis, vocabulary look-ups, ranking,
+sections, excerpts) without the per-process memo, on the default site, for
+the worst cases a visitor can type: a word on (nearly) every page, a made-up
+word (which also tries corrections), ten common words at once, a long
+compound, and the judged queries. Each case reports p50, p95, the slowest
+search and the most index rows one search read (`IndexReader.rows_read`).
 """
 
 import math
+import random
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wagtail.models import Site
 
-from publishing.version import bump_content_version
-
 from .engine import SiteSearch
+from .judged_queries import JUDGED_QUERIES
+from .models import Term
 
-DEFAULT_QUERIES = [
-    "bredbånd",
-    "tilskudd",
-    "butikk",
-    "omstilling",
-    "breiband",
-    "tilskot til breiband",
-    "næringsliv kompetanse",
-    "Kåfjord",
-    "Gáivuotna",
-    "BIO",
-    "Kjetil Helstad",
-    "kollektivtrafikk",
-    "folkehelse samarbeid",
-    "videregående opplæring",
-    "havbruk fiskeri",
-    "xyzzy",
-]
+COMMON_TERMS = 12
 
 
 @dataclass
-class LatencyReport:
-    """Cold: each query's first search after the cache was dropped (ranks every match).
-    Warm: repeated searches, answered from the cached ranking and excerpts."""
+class Case:
+    name: str
+    timings_ms: list[float] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
 
-    queries: int
-    samples: int
-    cold_p50_ms: float
-    cold_p95_ms: float
-    p50_ms: float
-    p95_ms: float
-    max_ms: float
-    mean_ms: float
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.timings_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.timings_ms)
+        return ordered[min(len(ordered) - 1, max(0, math.ceil(0.95 * len(ordered)) - 1))]
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        return {
+            "searches": len(self.timings_ms),
+            "p50_ms": round(self.p50, 1),
+            "p95_ms": round(self.p95, 1),
+            "max_ms": round(max(self.timings_ms), 1),
+            "max_rows": max(self.rows),
+        }
 
     def __str__(self) -> str:
+        d = self.as_dict()
         return (
-            f"search latency, {self.queries} distinct queries: cold p50 {self.cold_p50_ms:.1f} ms, "
-            f"p95 {self.cold_p95_ms:.1f} ms; warm over {self.samples} searches: p50 {self.p50_ms:.1f} ms, "
-            f"p95 {self.p95_ms:.1f} ms, mean {self.mean_ms:.1f} ms, max {self.max_ms:.1f} ms"
+            f"{self.name:<28} {d['searches']:>4} searches  p50 {d['p50_ms']:6.1f} ms  p95 {d['p95_ms']:6.1f} ms"
+            f"  max {d['max_ms']:6.1f} ms  rows read ≤ {d['max_rows']}"
         )
 
 
-def _percentile(timings: list[float], share: float) -> float:
-    ordered = sorted(timings)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
+def worst_cases(site, n: int, seed: int = 12) -> dict[str, list[str]]:
+    """Query texts per case: the site's commonest words, made-up words, ten common words, long compounds."""
+    rng = random.Random(seed)
+    common = list(
+        Term.objects.filter(site=site, locale="nb", term__regex=r"^[a-zæøå]{4,}$")
+        .order_by("-pages")
+        .values_list("surface", flat=True)[:COMMON_TERMS]
+    ) or ["bredbånd", "tilskudd", "kommune"]
+    letters = "abdefghijklmnoprstuvyæøå"
+    made_up = ["".join(rng.choice(letters) for _ in range(rng.randint(6, 12))) for _ in range(n)]
+    return {
+        "word on every page": [common[i % len(common)] for i in range(n)],
+        "made-up word": made_up,
+        "ten common words": [" ".join(rng.sample(common, min(10, len(common)))) for _ in range(n)],
+        "made-up + common word": [f"{common[i % len(common)]} {made_up[i]}" for i in range(n)],
+        "long compound": [
+            "".join(rng.sample(common, min(3, len(common)))) + rng.choice(["ene", "ar", "s"]) for _ in range(n)
+        ],
+        "judged queries": [j.query for j in JUDGED_QUERIES][: max(n, 1) * 3],
+    }
 
 
-def _timed(engine, query: str, limit: int) -> float:
-    started = time.perf_counter()
-    engine.search(query, limit=limit)
-    return (time.perf_counter() - started) * 1000
-
-
-def measure(queries: list[str] | None = None, n: int = 200, *, site=None, limit: int = 10) -> LatencyReport:
-    """Time each query once with an empty search cache, then `n` searches cycling through them.
-
-    One untimed search first pays the per-connection cost (PostgreSQL loads the
-    Hunspell dictionary once per connection, ~30 ms), as persistent connections do.
-    """
-    queries = list(dict.fromkeys(queries or DEFAULT_QUERIES))
+def measure(n: int = 20, *, site=None, limit: int = 10, cases: dict | None = None) -> list[Case]:
     site = site or Site.objects.filter(is_default_site=True).first()
     engine = SiteSearch(site)
-    engine.search("oppvarming", limit=limit)
-    bump_content_version()
-    cold = [_timed(engine, query, limit) for query in queries]
-    warm = [_timed(engine, queries[i % len(queries)], limit) for i in range(n)]
-    return LatencyReport(
-        queries=len(queries),
-        samples=n,
-        cold_p50_ms=statistics.median(cold),
-        cold_p95_ms=_percentile(cold, 0.95),
-        p50_ms=statistics.median(warm),
-        p95_ms=_percentile(warm, 0.95),
-        max_ms=max(warm),
-        mean_ms=statistics.fmean(warm),
-    )
+    engine.search("oppvarming", remember=False)  # the first search of a process loads the dictionary
+    results = []
+    for name, queries in (cases or worst_cases(site, n)).items():
+        case = Case(name)
+        for query in queries:
+            started = time.perf_counter()
+            engine.search(query, limit=limit, remember=False)
+            case.timings_ms.append((time.perf_counter() - started) * 1000)
+            case.rows.append(engine.rows_read)
+        results.append(case)
+    return results

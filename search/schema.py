@@ -34,8 +34,9 @@ class SearchResult(graphene.ObjectType):
         description="A short passage of the page as HTML: matches wrapped in `<mark>`, everything else escaped.",
     )
     score = graphene.Float(
-        description="Relevance score (higher is better; only comparable within one search). "
-        "Null for results editors pinned to the query."
+        description="Relevance from 0 to 1, comparable between searches and databases: about 0.8 when every word "
+        "is in the title, 0.4 when every word is once in body text, less for parts of compounds and missing words "
+        "(see docs/search.md). Null for results editors pinned to the query."
     )
     is_promoted = graphene.Boolean(
         required=True, description="True when editors pinned this page to the query (search promotion)."
@@ -63,7 +64,12 @@ class SiteSearchResults(graphene.ObjectType):
     )
     facets = graphene.List(graphene.NonNull(SearchFacet), required=True, description="Hits per page type.")
     suggestion = graphene.String(
-        description="A corrected query that does find pages, offered only when this one found none."
+        description="«Mente du»: a corrected query that finds pages, offered only when the query as typed found "
+        "none. With `autocorrect` (the default) the results are already for it, and `correctedQuery` is set too."
+    )
+    corrected_query = graphene.String(
+        description="When the query as typed found nothing and a near spelling of its words does, the results are "
+        "for this corrected query (show «Viser treff for …»); null when the results are for `query` itself."
     )
 
     class Meta:
@@ -91,8 +97,14 @@ class SearchQuery(graphene.ObjectType):
         limit=graphene.Int(default_value=10, description=f"Page size, 1 to {MAX_LIMIT}."),
         offset=graphene.Int(default_value=0, description="How many hits to skip."),
         page_type=graphene.String(description="Only pages of this type, e.g. `ThemePage` (see `facets`)."),
+        autocorrect=graphene.Boolean(
+            default_value=True,
+            description="Search a corrected query when the one typed finds nothing (see `correctedQuery`). "
+            "False searches exactly what was typed (the «search for … instead» link).",
+        ),
         description="Search the published pages of the current site in Norwegian (bokmål, nynorsk, Sami place "
-        "names, parts of compound words). Each search counts in the editors' search statistics.",
+        "names, parts of compound words, words typed without æ/ø/å or with a typo, English for the main topics). "
+        "Each search counts in the editors' search statistics.",
     )
     search_suggest = graphene.List(
         graphene.NonNull(graphene.String),
@@ -102,10 +114,12 @@ class SearchQuery(graphene.ObjectType):
         description="Autocomplete while typing: page titles and section headings with a word starting with `prefix`.",
     )
 
-    def resolve_site_search(self, info, query, limit, offset, page_type=None):
+    def resolve_site_search(self, info, query, limit, offset, page_type=None, autocorrect=True):
         engine = SiteSearch(PublicContent.for_request(info.context).site)
         try:
-            results = engine.search(query, limit=limit, offset=offset, page_type=page_type, record=True)
+            results = engine.search(
+                query, limit=limit, offset=offset, page_type=page_type, record=True, autocorrect=autocorrect
+            )
         except SearchInputError as error:
             raise GraphQLError(str(error)) from error
         return SiteSearchResults(
@@ -114,6 +128,7 @@ class SearchQuery(graphene.ObjectType):
             results=[_result(hit) for hit in results.hits],
             facets=[SearchFacet(page_type=f.page_type, label=f.label, count=f.count) for f in results.facets],
             suggestion=results.suggestion,
+            corrected_query=results.corrected_query,
         )
 
     def resolve_search_suggest(self, info, prefix, limit):

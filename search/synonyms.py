@@ -1,34 +1,27 @@
 """Query expansion with the editors' synonym groups (search.models.Synonym).
 
-A query is split into *term groups*: each group is one word (or a known
-multi-word expression) plus every synonym of it. The search then asks for every
-group, with any variant of a group counting as a match:
-
-    "tilskot KDD"  ->  [["tilskot", "tilskudd"], ["KDD", "Kommunal- og distriktsdepartementet"]]
-
-Expanding the query instead of the index means a new synonym works at once,
-without re-indexing, and the stored text stays exactly what editors wrote.
+Each group is words that should find each other; the query is expanded at
+search time (`search.query`), so a new or changed group works at once, without
+re-indexing. English groups («Engelsk») go one way: the first word is the
+Norwegian one, the others English; an English word typed finds the Norwegian
+word, and is itself matched only as written, never read as Norwegian
+(«jobs» is not a form of «jobbe»). Norwegian words typed are not expanded to English.
 """
 
-import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.search.query import And, Or, Phrase, PlainText
 
 from .models import Synonym
 
-CACHE_KEY = "search:synonyms:v1"
+CACHE_KEY = "search:synonyms:v3"
 CACHE_SECONDS = 3600
-MAX_EXPRESSION_WORDS = 4
 
-# Sami letters people often type without their diacritics; æ, ø and å are
-# Norwegian letters of their own and are deliberately left alone.
+# Sami letters people often type without their diacritics.
 SAMI_FOLD = str.maketrans("áčđŋšŧžïäöÁČĐŊŠŦŽÏÄÖ", "acdnstziaoACDNSTZIAO")
-WORD = re.compile(r"\w[\w'\u2019-]*", re.UNICODE)
-EDGE_PUNCTUATION = "-'\u2019"
 
 
 def normalise(text: str) -> str:
@@ -36,57 +29,49 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).lower().translate(SAMI_FOLD).split())
 
 
-def query_words(query: str) -> list[str]:
-    words = (word.strip(EDGE_PUNCTUATION) for word in WORD.findall(unicodedata.normalize("NFC", query)))
-    return [word for word in words if word]
+@dataclass(frozen=True)
+class Synonyms:
+    variants: dict[str, list[str]]  # normalised term -> every variant in its group(s), the term first
+    english: frozenset[str]  # normalised English terms (matched only as written)
+    stems: dict[str, str]  # stem of a one-word Norwegian term -> the term, so inflected forms find the group
+
+    def get(self, term: str, default=None):
+        return self.variants.get(term, default)
+
+    def of_inflected(self, word: str):
+        """The group of an inflected form: «tilskota» and «berekraftige» find «tilskot» and «berekraftig»."""
+        from .analysis.stemming import stem
+
+        term = self.stems.get(stem(word))
+        return self.variants.get(term) if term else None
 
 
-def synonym_map() -> dict[str, list[str]]:
-    """normalised term -> every variant in its group(s), the term itself first."""
-    mapping = cache.get(CACHE_KEY)
-    if mapping is None:
+NONE = Synonyms({}, frozenset(), {})
+
+
+def synonym_map() -> Synonyms:
+    found = cache.get(CACHE_KEY)
+    if found is None:
         groups: dict[str, dict[str, None]] = {}
+        english: set[str] = set()
         for synonym in Synonym.objects.filter(active=True):
             terms = synonym.term_list()
+            if synonym.kind == "english" and len(terms) > 1:
+                norwegian, *others = terms
+                english.update(normalise(term) for term in others)
+                for term in others:
+                    groups.setdefault(normalise(term), {}).update(dict.fromkeys([term, norwegian]))
+                continue
             for term in terms:
                 groups.setdefault(normalise(term), {}).update(dict.fromkeys(terms))
-        mapping = {key: list(variants) for key, variants in groups.items()}
-        cache.set(CACHE_KEY, mapping, CACHE_SECONDS)
-    return mapping
+        from .analysis.stemming import stem
+
+        stems = {stem(key): key for key in groups if " " not in key and key not in english and key.isalpha()}
+        found = Synonyms({key: list(variants) for key, variants in groups.items()}, frozenset(english), stems)
+        cache.set(CACHE_KEY, found, CACHE_SECONDS)
+    return found
 
 
 @receiver([post_save, post_delete], sender=Synonym)
 def _forget_synonyms(**kwargs):
     cache.delete(CACHE_KEY)
-
-
-def term_groups(query: str, *, use_synonyms: bool = True) -> list[list[str]]:
-    """Split the query into groups of alternatives (longest synonym expression first)."""
-    words = query_words(query)
-    mapping = synonym_map() if use_synonyms else {}
-    groups: list[list[str]] = []
-    i = 0
-    while i < len(words):
-        for size in range(min(MAX_EXPRESSION_WORDS, len(words) - i), 0, -1):
-            typed = " ".join(words[i : i + size])
-            variants = mapping.get(normalise(typed))
-            if variants or size == 1:
-                alternatives = [typed, *(v for v in variants or [] if normalise(v) != normalise(typed))]
-                groups.append(alternatives)
-                i += size
-                break
-    return groups
-
-
-def _alternative(text: str):
-    return Phrase(text) if len(query_words(text)) > 1 else PlainText(text)
-
-
-def as_search_query(groups: list[list[str]], *, match_all: bool = True):
-    """A Wagtail search query: every group (or any group) must match, any variant within it."""
-    parts = [
-        _alternative(group[0]) if len(group) == 1 else Or([_alternative(text) for text in group]) for group in groups
-    ]
-    if len(parts) == 1:
-        return parts[0]
-    return And(parts) if match_all else Or(parts)

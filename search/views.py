@@ -22,12 +22,24 @@ def search(request):
     """The public search page: the same engine and visibility rule as the GraphQL `siteSearch`."""
     query = tidy(request.GET.get("q", ""))[:MAX_QUERY_LENGTH]
     page_number = _page_number(request.GET.get("page"))
-    context = {"search_query": query, "results": None, "error": None, "page_number": page_number}
+    # «Søk heller etter …» links here with rettet=nei: the words exactly as typed, not corrected.
+    autocorrect = request.GET.get("rettet") != "nei"
+    context = {
+        "search_query": query,
+        "results": None,
+        "error": None,
+        "page_number": page_number,
+        "autocorrect": autocorrect,
+    }
     if query:
         engine = SiteSearch(PublicContent.for_request(request).site)
         try:
             results = engine.search(
-                query, limit=RESULTS_PER_PAGE, offset=(page_number - 1) * RESULTS_PER_PAGE, record=True
+                query,
+                limit=RESULTS_PER_PAGE,
+                offset=(page_number - 1) * RESULTS_PER_PAGE,
+                record=True,
+                autocorrect=autocorrect,
             )
         except SearchInputError:
             context["error"] = "Skriv inn minst ett ord å søke etter."
@@ -35,7 +47,7 @@ def search(request):
             if not results.hits and results.total_count and page_number > 1:
                 # A stale or hand-edited page number past the end: show the first page.
                 page_number = context["page_number"] = 1
-                results = engine.search(query, limit=RESULTS_PER_PAGE, offset=0)
+                results = engine.search(query, limit=RESULTS_PER_PAGE, offset=0, autocorrect=autocorrect)
             pages = max(1, -(-results.total_count // RESULTS_PER_PAGE))
             context.update(
                 results=results,

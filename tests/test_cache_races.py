@@ -21,7 +21,7 @@ from api import caching
 from api.execution import for_document, never_awaitable
 from content_models.models import ThemePage
 from publishing import reader, version
-from search import engine, statistics, warming
+from search import engine, statistics
 
 PAGE = 'query { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
 
@@ -162,26 +162,3 @@ def test_a_failed_statistics_write_is_tried_again_without_new_searches(settings,
     statistics.flush()
     assert len(scheduled) == 2
     assert statistics._pending[("bredbånd", False)] == 1
-
-
-@pytest.mark.django_db
-def test_one_warming_thread_per_site_per_process(demo, settings, monkeypatch):
-    settings.SEARCH_WARM_POPULAR = 5
-    started = []
-
-    class FakeThread:
-        def __init__(self, target, args, name, daemon):
-            started.append(args)
-
-        def start(self):
-            pass
-
-    monkeypatch.setattr(warming.threading, "Thread", FakeThread)
-    site = Site.objects.get(is_default_site=True)
-    warming.warm_after_change(site, 1)
-    warming.warm_after_change(site, 2)  # a newer version while the first is still warming
-    assert len(started) == 1
-    warming._done(site)
-    warming.warm_after_change(site, 3)
-    assert len(started) == 2
-    warming._done(site)

@@ -7,8 +7,6 @@ install or start anything: tools/machine.sh checks before it acts.
 import os
 import shutil
 import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -54,14 +52,14 @@ def path_without_apt_get(tmp_path):
 
 
 def test_a_missing_package_without_root_names_the_sudo_command(unprivileged):
-    result = machine("dictionaries", PG_URL, prefix=unprivileged, HUNSPELL_DIR="/nonexistent")
+    result = machine("dictionaries", prefix=unprivileged, HUNSPELL_DIR="/nonexistent")
     assert_one_clear_line(
         result, "hunspell-no is missing", "this user cannot install packages", "`sudo apt-get install hunspell-no`"
     )
 
 
 def test_a_missing_package_without_apt_get_says_to_install_it_by_hand(path_without_apt_get):
-    result = machine("dictionaries", PG_URL, path=path_without_apt_get, HUNSPELL_DIR="/nonexistent")
+    result = machine("dictionaries", path=path_without_apt_get, HUNSPELL_DIR="/nonexistent")
     assert_one_clear_line(result, "hunspell-no is missing", "no apt-get", "install hunspell-no by hand")
 
 
@@ -73,24 +71,6 @@ def test_an_unreachable_postgresql_is_named(unprivileged):
 def test_a_stopped_redis_without_root_says_who_must_start_it(unprivileged):
     result = machine("services", PG_URL, prefix=unprivileged, REDIS_PORT="1")
     assert_one_clear_line(result, "Redis is not answering at 127.0.0.1:1", "cannot start it")
-
-
-@pytest.mark.postgres
-def test_out_of_date_dictionaries_without_root_name_the_sudo_command(unprivileged):
-    # A word list that builds other files than those installed; nobody may not replace them.
-    words = Path(tempfile.mkdtemp(prefix="hunspell-"))
-    try:
-        words.chmod(0o755)
-        for name in ("nb_NO.aff", "nb_NO.dic"):
-            shutil.copy(Path("/usr/share/hunspell", name), words / name)
-        with (words / "nb_NO.dic").open("a", encoding="latin-1") as dic:
-            dic.write("infraprobeord/z\n")
-        result = machine("dictionaries", PG_URL, prefix=unprivileged, HUNSPELL_DIR=str(words))
-    finally:
-        shutil.rmtree(words)
-    assert_one_clear_line(
-        result, "missing or out of date", "this user cannot write there", "`sudo search/pg/build_dictionaries.sh"
-    )
 
 
 def test_a_chromium_that_is_not_there_is_named():

@@ -1,67 +1,72 @@
-"""Norwegian search quality on PostgreSQL: the judged queries and the text configuration."""
+"""Search quality on the judged queries, on whichever database the run uses (CI runs both).
+
+The engine analyses and scores in Python, so the two databases should score
+alike; the floors are the issue's: nDCG@10 0.95 on PostgreSQL and 0.90 on
+SQLite for the tuning set, off-topic queries finding nothing and section
+accuracy 0.85. The held-out set (never tuned on) must stay above 0.85.
+"""
 
 import pytest
 from django.db import connection
 from wagtail.models import Site
 
+from search.judged_heldout import HELD_OUT_QUERIES
 from search.judged_queries import JUDGED_QUERIES
-from search.relevance import evaluate, evaluate_with_config
-from search.textconfig import is_full
+from search.relevance import evaluate
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = pytest.mark.django_db
 
-FLOOR = 0.9
-
-
-def lexemes(text: str) -> set[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tsvector_to_array(to_tsvector('norwegian_cms', %s))", [text])
-        return set(cursor.fetchone()[0])
-
-
-def test_norwegian_cms_has_the_hunspell_dictionaries(demo):
-    # CI installs them (.ci/run); without them the migration falls back to stock `norwegian`.
-    assert is_full(connection)
-
-
-@pytest.mark.parametrize(
-    ("text", "query", "matches"),
-    [
-        ("Nye dagligvarebutikker åpner", "butikk", True),
-        ("Omstillingsprogrammet er under evaluering", "omstilling", True),
-        ("Vi støtter bredbåndsutbygging", "bredbånd", True),
-        ("Søk tilskot til breiband", "tilskudd", True),
-        ("Tilskotsordninga for kyrkjebygg", "tilskuddsordning", True),
-        ("Møte i Gáivuotna", "gaivuotna", True),
-        ("Søk tilskot til breiband", "sko", False),
-        ("Omstillingen går bra", "stille", False),
-        ("Møte i Tromsø", "tromso", False),  # ø is a letter, never folded
-    ],
-)
-def test_compounds_nynorsk_and_sami_letters(demo, text, query, matches):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_tsvector('norwegian_cms', %s) @@ plainto_tsquery('norwegian_cms', %s)", [text, query])
-        assert cursor.fetchone()[0] is matches
+KINDS = {
+    "inflection",
+    "compound",
+    "nynorsk",
+    "typo",
+    "ascii",
+    "question",
+    "person",
+    "acronym",
+    "english",
+    "off-topic",
+}
 
 
-def test_stop_words_do_not_become_lexemes(demo):
-    assert lexemes("til og med") == set()
+def floor() -> float:
+    return 0.95 if connection.vendor == "postgresql" else 0.90
 
 
-def test_judged_queries_hold_the_floor(demo):
-    assert len(JUDGED_QUERIES) >= 40
-    metrics = evaluate(Site.objects.get(is_default_site=True), label="norwegian_cms + synonyms")
-    weakest = [(o.judged.query, round(o.ndcg, 2)) for o in metrics.weakest()]
-    assert metrics.ndcg >= FLOOR, weakest
-    assert metrics.mrr >= FLOOR, weakest
-    assert metrics.section_accuracy >= 0.8, weakest
+def weakest(metrics):
+    return [(o.judged.query, round(o.ndcg, 2), o.paths[:2], o.top_section) for o in metrics.weakest()]
 
 
-def test_stock_norwegian_does_worse_on_the_same_queries(demo):
+def test_the_judged_sets_cover_every_kind_and_do_not_overlap():
+    assert len(JUDGED_QUERIES) + len(HELD_OUT_QUERIES) >= 160
+    assert len(HELD_OUT_QUERIES) == 40
+    assert {j.kind for j in JUDGED_QUERIES} >= KINDS
+    assert {j.kind for j in HELD_OUT_QUERIES} >= KINDS
+    tuning = {j.query.lower() for j in JUDGED_QUERIES}
+    assert not tuning & {j.query.lower() for j in HELD_OUT_QUERIES}
+
+
+def test_the_tuning_set_holds_the_floor(demo):
+    metrics = evaluate(Site.objects.get(is_default_site=True), label=connection.vendor)
+    assert metrics.ndcg >= floor(), weakest(metrics)
+    assert metrics.mrr >= floor(), weakest(metrics)
+    assert metrics.section_accuracy >= 0.85, weakest(metrics)
+    assert metrics.off_topic_with_hits == []
+    assert metrics.zero_results <= 2, weakest(metrics)
+
+
+def test_the_held_out_set_holds_up(demo):
+    metrics = evaluate(Site.objects.get(is_default_site=True), label=connection.vendor, queries=HELD_OUT_QUERIES)
+    assert metrics.ndcg >= 0.85, weakest(metrics)
+    assert metrics.section_accuracy >= 0.85, weakest(metrics)
+    assert metrics.off_topic_with_hits == []
+    assert metrics.zero_results <= 2, weakest(metrics)
+
+
+def test_synonyms_earn_their_keep(demo):
     site = Site.objects.get(is_default_site=True)
-    ours = evaluate(site, label="norwegian_cms + synonyms")
-    stock = evaluate_with_config(site, "norwegian", use_synonyms=False)
-    assert stock.ndcg < ours.ndcg
-    assert stock.zero_result_rate > ours.zero_result_rate
-    # The comparison runs in a rolled-back transaction: the live index still uses norwegian_cms.
-    assert evaluate(site, label="again").ndcg == pytest.approx(ours.ndcg)
+    with_synonyms = evaluate(site, label="with")
+    without = evaluate(site, label="without", use_synonyms=False)
+    assert without.ndcg < with_synonyms.ndcg
+    assert without.by_kind()["english"] < with_synonyms.by_kind()["english"]

@@ -3,7 +3,7 @@
 # first and is quick once done, so make runs them every time:
 #
 #   tools/machine.sh services PG_URL       PostgreSQL and Redis answering (started if stopped), PG_URL's database
-#   tools/machine.sh dictionaries PG_URL   hunspell-no, and the Norwegian search files in that server's tsearch_data
+#   tools/machine.sh dictionaries          hunspell-no: the Norwegian word list the site search splits compounds with
 #   tools/machine.sh browser               Debian's chromium for the browser tests (CHROMIUM=path to use another)
 #
 # Where a step cannot be done here (not root, no apt-get, a server on another machine), it stops
@@ -115,41 +115,11 @@ services() {
     fi
 }
 
-# The running server's tsearch_data: its own SHAREDIR, which may differ from the pg_config on PATH.
-tsearch_dir() {
-    local sharedir
-    sharedir=$(psql -w "$PG_MAINTENANCE_URL" -Atc "SELECT setting FROM pg_config WHERE name = 'SHAREDIR'" 2>/dev/null) \
-        || sharedir=$(pg_config --sharedir)
-    echo "$sharedir/tsearch_data"
-}
-
+# Hunspell's bokmål word list: the site search splits Norwegian compounds with it, on both databases.
 dictionaries() {
-    parse_pg_url "$1"
     if [ ! -r "$HUNSPELL_DIR/nb_NO.dic" ]; then
-        install_packages "the Norwegian dictionaries that PostgreSQL search is built from" hunspell-no
+        install_packages "the Norwegian word list the site search splits compounds with" hunspell-no
     fi
-    if ! pg_is_local; then
-        # Its files cannot be written from here; ask the server whether it has them.
-        psql -w "$1" -qc "BEGIN; CREATE TEXT SEARCH DICTIONARY nocms_probe (TEMPLATE = ispell, DictFile = nocms_nb, AffFile = nocms_nb); ROLLBACK;" >/dev/null 2>&1 \
-            || fail "PostgreSQL at $PG_HOST has no Norwegian search dictionaries; run search/pg/build_dictionaries.sh on that server (docs/search.md), then \`$AGAIN\` again"
-        return 0
-    fi
-    local target
-    target=$(tsearch_dir)
-    BUILT=$(mktemp -d)
-    trap 'rm -rf "$BUILT"' EXIT
-    # Building takes a fraction of a second; comparing what this checkout builds with what is
-    # installed also catches a change to the script, the word list or the rules.
-    "$HERE/../search/pg/build_dictionaries.sh" "$BUILT" >/dev/null
-    local file stale=()
-    for file in "$BUILT"/*; do
-        cmp -s "$file" "$target/${file##*/}" || stale+=("${file##*/}")
-    done
-    [ ${#stale[@]} = 0 ] && return 0
-    [ -w "$target" ] \
-        || fail "PostgreSQL's Norwegian search files are missing or out of date in $target and this user cannot write there; run \`sudo search/pg/build_dictionaries.sh $target\` then \`$AGAIN\` again"
-    install -m 644 "$BUILT"/* "$target/"
-    echo "installed Norwegian search dictionaries (${stale[*]}) into $target"
 }
 
 browser() {
@@ -161,10 +131,11 @@ browser() {
 }
 
 case ${1:-} in
-services | dictionaries)
+services)
     [ -n "${2:-}" ] || fail "usage: tools/machine.sh $1 PG_URL"
-    "$1" "$2"
+    services "$2"
     ;;
+dictionaries) dictionaries ;;
 browser) browser ;;
-*) fail "usage: tools/machine.sh services|dictionaries PG_URL, or tools/machine.sh browser" ;;
+*) fail "usage: tools/machine.sh services PG_URL, or tools/machine.sh dictionaries|browser" ;;
 esac

@@ -175,17 +175,16 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xl
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents are served through Django so collection view restrictions apply.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Wagtail's own index serves only the admin's search; the public site search has its own (search/).
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": os.environ.get("SEARCH_CONFIG", "norwegian_cms"),
+        "SEARCH_CONFIG": os.environ.get("SEARCH_CONFIG", "norwegian"),
     }
 }
 
 # Search statistics are counted per process and written at most this often (search/statistics.py).
 SEARCH_STATISTICS_FLUSH_SECONDS = env_float("SEARCH_STATISTICS_FLUSH_SECONDS", 5)
-# After content changes, this many of the week's most popular searches are ranked again in the background.
-SEARCH_WARM_POPULAR = env_int("SEARCH_WARM_POPULAR", 20)
 
 # Background work (docs/worker.md): web requests only enqueue; `manage.py worker` runs the tasks and the
 # periodic jobs. The database backend needs no other service, and queued tasks survive restarts.

@@ -19,8 +19,6 @@ API = {**API, "GRAPHIQL": True, "INTROSPECTION": True}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Statistics are written as each search ends, so tests can read them at once.
 SEARCH_STATISTICS_FLUSH_SECONDS = 0
-# No background threads in tests (they would not see the test's transaction); tests of warming set it.
-SEARCH_WARM_POPULAR = 0
 # Tasks run inside the call that enqueues them; tests of the worker process set TASKS_BACKEND=database.
 TASKS = task_backend(os.environ.get("TASKS_BACKEND", "immediate"))
 # Receivers in tests listen on this machine.

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from ..api_fields import page_fields
 from ..blocks import BodyBlock, section_anchors
+from ..publication import snippet_is_public
 
 INTRO_HELP = "Kort ingress i ren tekst. Tomme linjer skiller avsnitt."
 
@@ -115,8 +116,6 @@ class BodyPage(BasePage):
         return "\n".join(parts)
 
     def contact_text(self) -> str:
-        from publishing.visibility import snippet_is_public
-
         people = [
             person
             for block in self.body

@@ -1,0 +1,260 @@
+"""Reading the index for one search, with a cost bounded by construction.
+
+Every read is capped: the rarest group's postings are read best first, at
+most `limit` per term, where `limit` is `CANDIDATES` (500) for a query of a few
+terms and less for one of many (`ROW_BUDGET` / terms, at least
+`MIN_CANDIDATES`); the other groups are looked up only on those candidate
+pages (the second rarest first, to narrow them down). However common the
+words and however many (at most `query.MAX_GROUPS`), a search reads at most
+about `limit * terms` rows for the candidates and `limit * terms * (1 + contact
+people per page)` for the look-ups, on PostgreSQL and SQLite alike. The price:
+when the rarest word of a query is on more than `limit` pages, only its best
+`limit` pages are ranked (and counted).
+
+Scores (0..1, the same formula on both databases):
+
+    score(page) = Σ_groups idf(g) · match(g, page) / Σ_groups idf(g)
+    idf(g)      = ln(1 + pages in the site / pages with the group's commonest term)
+    match(g, p) = max over the group's alternatives of
+                  weight(alternative) · min over its slots of the best impact of the slot's terms on p
+
+1.0 means every word found whole in the title; a word matched only in body
+text scores about 0.4-0.5 for that word; words not found add nothing.
+"""
+
+import json
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+
+from .models import IndexedPage, IndexedPart, Posting, Term
+from .query import Plan
+
+CANDIDATES = 500
+# Postings a search may read on its candidates: a query with many terms ranks fewer candidates, so
+# ten common words cost about what one does (at least MIN_CANDIDATES are always ranked).
+ROW_BUDGET = 3000
+MIN_CANDIDATES = 100
+# How stale the page count behind idf may be; it moves the weights of words only slightly.
+PAGE_COUNT_SECONDS = 60
+_page_counts: dict[tuple[int, str], tuple[int, float]] = {}
+# SQLite's and PostgreSQL's parameter limits are far above this; it keeps each statement small.
+CHUNK = 900
+
+
+@dataclass
+class Scored:
+    entry_id: int
+    score: float
+    matched: int
+
+
+class IndexReader:
+    """The index of one site and locale, as public at `now`."""
+
+    def __init__(self, site, locale: str, now):
+        self.site_id = site.pk if site else 0
+        self.locale = locale
+        self.now = now
+        self.rows_read = 0
+
+    def _window(self, alias: str = "") -> tuple[str, list]:
+        prefix = f"{alias}." if alias else ""
+        sql = (
+            f"({prefix}go_live_at IS NULL OR {prefix}go_live_at <= %s)"
+            f" AND ({prefix}expire_at IS NULL OR {prefix}expire_at > %s)"
+        )
+        return sql, [self.now, self.now]
+
+    def public_now(self, prefix: str = "") -> Q:
+        """The same window as a filter for the ORM (`prefix`: the relation to the row with the window)."""
+        return (Q(**{f"{prefix}go_live_at__isnull": True}) | Q(**{f"{prefix}go_live_at__lte": self.now})) & (
+            Q(**{f"{prefix}expire_at__isnull": True}) | Q(**{f"{prefix}expire_at__gt": self.now})
+        )
+
+    # Vocabulary -----------------------------------------------------------------------
+
+    def pages_with(self, terms) -> dict[str, int]:
+        terms = sorted(set(terms))
+        found = {}
+        for start in range(0, len(terms), CHUNK):
+            rows = Term.objects.filter(
+                site_id=self.site_id, locale=self.locale, term__in=terms[start : start + CHUNK]
+            ).values_list("term", "pages")
+            found.update(rows)
+        return found
+
+    def near(self, initial: str, length: int, limit: int):
+        return list(
+            Term.objects.filter(
+                site_id=self.site_id,
+                locale=self.locale,
+                initial=initial,
+                length__gte=length - 2,
+                length__lte=length + 2,
+            )
+            .order_by("-pages")
+            .values_list("term", "surface", "pages")[:limit]
+        )
+
+    def page_count(self) -> int:
+        """Public pages in the site (for idf): counted at most every PAGE_COUNT_SECONDS per process."""
+        key = (self.site_id, self.locale)
+        found = _page_counts.get(key)
+        if found is None or time.monotonic() - found[1] > PAGE_COUNT_SECONDS:
+            found = _page_counts[key] = (
+                IndexedPage.objects.filter(site_id=self.site_id, locale=self.locale).count(),
+                time.monotonic(),
+            )
+        return found[0]
+
+    # Postings -------------------------------------------------------------------------
+
+    def best(self, weights: dict[str, float], limit: int) -> list[int]:
+        """The `limit` pages with the best postings (public now, times the term's weight) of any of the terms.
+
+        Each term's `limit` best postings are read, in one statement."""
+        terms = sorted(weights)
+        if not terms:
+            return []
+        table = Posting._meta.db_table
+        window, window_params = self._window()
+        selects, params = [], []
+        for index, term in enumerate(terms):
+            selects.append(
+                f"SELECT * FROM (SELECT entry_id, term, impact FROM {table}"  # noqa: S608 -- constants only
+                f" WHERE site_id = %s AND locale = %s AND term = %s AND {window}"
+                f" ORDER BY impact DESC LIMIT {int(limit)}) AS t{index}"
+            )
+            params += [self.site_id, self.locale, term, *window_params]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            rows = cursor.fetchall()
+        self.rows_read += len(rows)
+        rows.sort(key=lambda row: -row[2] * weights[row[1]])
+        return list(dict.fromkeys(row[0] for row in rows))[:limit]
+
+    def postings(self, entry_ids, terms) -> list[tuple[int, str, float]]:
+        """The postings of these terms on these pages (public now)."""
+        entry_ids, terms = sorted(set(entry_ids)), sorted(set(terms))
+        if not entry_ids or not terms:
+            return []
+        table = Posting._meta.db_table
+        window, window_params = self._window()
+        ids_sql, ids_param = _id_list(entry_ids, "bigint")
+        terms_sql, terms_param = _id_list(terms, "text")
+        sql = (
+            f"SELECT entry_id, term, impact FROM {table}"  # noqa: S608 -- placeholders only
+            f" WHERE entry_id IN ({ids_sql}) AND term IN ({terms_sql}) AND {window}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [ids_param, terms_param, *window_params])
+            rows = cursor.fetchall()
+        self.rows_read += len(rows)
+        return rows
+
+    def entries(self, entry_ids) -> dict[int, dict]:
+        entry_ids = sorted(set(entry_ids))
+        found = {}
+        fields = ("id", "page_id", "content_type_id", "url_path", "title", "tree_path")
+        for start in range(0, len(entry_ids), CHUNK):
+            for row in IndexedPage.objects.filter(pk__in=entry_ids[start : start + CHUNK]).values(*fields):
+                found[row["id"]] = row
+        return found
+
+    def entry_for_pages(self, page_ids) -> dict[int, int]:
+        """page id -> entry id, for public pages among `page_ids`."""
+        rows = IndexedPage.objects.filter(self.public_now(), site_id=self.site_id, page_id__in=list(page_ids))
+        return dict(rows.values_list("page_id", "id"))
+
+    def parts(self, entry_ids) -> list[IndexedPart]:
+        return list(IndexedPart.objects.filter(self.public_now(), entry_id__in=list(entry_ids)))
+
+
+def _id_list(values: list, sql_type: str) -> tuple[str, object]:
+    """A list of values as one parameter: parsing hundreds of placeholders costs more than the lookup."""
+    if connection.vendor == "postgresql":
+        return f"SELECT unnest(%s::{sql_type}[])", list(values)
+    return "SELECT value FROM json_each(%s)", json.dumps(values)
+
+
+def idf(pages: int, total: int) -> float:
+    return math.log(1 + max(total, 1) / max(pages, 1))
+
+
+def group_match(group, impacts: dict[str, float]) -> float:
+    """How well a page matches a group (0..1): its best alternative's weight times the alternative's weakest slot."""
+    best = 0.0
+    get = impacts.get
+    for alternative in group.alternatives:
+        if alternative.weight <= best:
+            continue  # impacts are at most 1: this alternative cannot do better
+        strength = 1.0
+        for slot in alternative.slots:
+            value = 0.0
+            for term in slot:
+                found = get(term)
+                if found is not None and found > value:
+                    value = found
+            if value < strength:
+                strength = value
+                if not value:
+                    break
+        if alternative.weight * strength > best:
+            best = alternative.weight * strength
+    return best
+
+
+def rank(reader: IndexReader, plan: Plan, *, min_match: int) -> list[Scored]:
+    """Pages matching at least `min_match` of the plan's groups, best first (unknown groups never match)."""
+    groups = plan.groups
+    known = [g for g in groups if g.known]
+    if len(known) < min_match or not known:
+        return []
+    limit = max(MIN_CANDIDATES, min(CANDIDATES, ROW_BUDGET // max(1, len(plan.terms()))))
+    if min_match >= len(groups):
+        # Every group must match: candidates are the rarest group's best pages; the second rarest
+        # group narrows them down, then every group's postings are read for those still matching.
+        order = sorted(known, key=lambda g: g.pages)
+        candidates = sorted(reader.best(plan.entry_points(order[0]), limit))
+        impacts = _impacts(
+            reader.postings(candidates, order[0].terms() | (order[1].terms() if len(order) > 1 else set()))
+        )
+        candidates = [e for e in candidates if all(group_match(g, impacts.get(e, {})) for g in order[:2])]
+        if len(order) > 2 and candidates:
+            rest = set().union(*(g.terms() for g in order[2:]))
+            for entry_id, found in _impacts(reader.postings(candidates, rest)).items():
+                impacts[entry_id].update(found)
+    else:
+        per_group = max(limit // len(known), MIN_CANDIDATES // 2)
+        pool = sorted({e for group in known for e in reader.best(plan.entry_points(group), per_group)})
+        impacts = _impacts(reader.postings(pool, plan.terms()))
+        candidates = pool
+
+    total = reader.page_count()
+    weights = [idf(g.pages, total) for g in groups]
+    denominator = sum(weights) or 1.0
+    scored = []
+    for entry_id in candidates:
+        found = impacts.get(entry_id, {})
+        strengths = [group_match(group, found) for group in groups]
+        matched = sum(1 for s in strengths if s > 0)
+        if matched < min_match:
+            continue
+        score = sum(w * s for w, s in zip(weights, strengths, strict=True)) / denominator
+        scored.append(Scored(entry_id, round(score, 4), matched))
+    return scored
+
+
+def _impacts(rows) -> dict[int, dict[str, float]]:
+    """entry -> term -> best impact (a page's own and its contact people's postings together)."""
+    found: dict[int, dict[str, float]] = defaultdict(dict)
+    for entry_id, term, impact in rows:
+        current = found[entry_id]
+        if impact > current.get(term, 0.0):
+            current[term] = impact
+    return found

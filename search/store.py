@@ -1,0 +1,294 @@
+"""Writing the search index: analysed terms of public pages, with the vocabulary kept in step.
+
+`index(site, records)` replaces what the index holds for pages whose stored
+public form was just written (`search.indexing` calls it as the store writes);
+`rebuild()` does every stored page of every site, reading the site's words
+first so a compound on one page can be split with words from all the others. Impacts (0..1) are stored per term and page (and per
+contact person shown on it, who has a window of their own):
+
+    impact = weight of the best field the term occurs in (title 1.0, heading 0.8, intro 0.7,
+             contact name 0.7, body 0.5, contact role 0.5, contact heading 0.4)
+             * how the term came from the word (whole word 1.0, nynorsk form 0.95,
+               «etter-» expansion 0.9, run of compound parts 0.8, one part 0.7)
+             * (0.8 + 0.2 * min(occurrences - 1, 3) / 3)
+"""
+
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.db.models import F
+from wagtail.models import Site
+
+from publishing.models import PublicPage
+
+from .analysis import Analyser
+from .analysis.analyser import WHOLE, locale_code
+from .analysis.text import fold, words
+from .documents import Document, document_of, stored_documents
+from .models import IndexedPage, IndexedPart, Posting, Term, Word
+from .synonyms import synonym_map
+
+MAX_TERM = 64
+BATCH = 200
+
+
+def _tf_factor(count: int) -> float:
+    return 0.8 + 0.2 * min(count - 1, 3) / 3
+
+
+def known_words(site_id: int, locale: str) -> set[str]:
+    """Words compounds may be split into besides the dictionary's: the site's own and the editors' synonyms."""
+    return set(Word.objects.filter(site_id=site_id, locale=locale).values_list("word", flat=True)) | synonym_words()
+
+
+def synonym_words() -> set[str]:
+    found = set()
+    for variants in synonym_map().variants.values():
+        for variant in variants:
+            found.update(w for w in words(variant) if w.isalpha() and len(w) >= 4)
+    return found
+
+
+class _Analysed:
+    """One document's parts and postings, analysed."""
+
+    def __init__(self, document: Document, analyser: Analyser):
+        self.document = document
+        self.parts: list[tuple[object, dict]] = []
+        # (person id or 0) -> term -> [best weight, occurrences]
+        self.postings: dict[int, dict[str, list]] = defaultdict(dict)
+        self.surfaces: dict[str, str] = {}
+        for part in document.parts:
+            terms: dict[str, list] = {}
+            doc = self.postings[part.person_id or 0]
+            for text, weight, offset in part.fields:
+                for position, found in analyser.text_terms(text):
+                    for term in found:
+                        key = term.text[:MAX_TERM]
+                        strength = weight * term.weight
+                        entry = terms.get(key)
+                        if entry is None:
+                            entry = terms[key] = [0.0, []]
+                        if strength > entry[0]:
+                            entry[0] = round(strength, 4)
+                        if offset is not None:
+                            entry[1].append(offset + position)
+                        best = doc.get(key)
+                        if best is None:
+                            best = doc[key] = [0.0, 0]
+                        if strength > best[0]:
+                            best[0] = strength
+                        best[1] += 1
+                        if term.weight == WHOLE or key not in self.surfaces:
+                            self.surfaces[key] = term.source[:MAX_TERM]
+            self.parts.append((part, terms))
+
+    def terms(self) -> set[str]:
+        return {term for doc in self.postings.values() for term in doc}
+
+
+def index(records) -> int:
+    """Index these stored public pages (`publishing.records.PageRecord`) again; how many."""
+    documents = [document_of(record) for record in records]
+    return _replace([d.page_id for d in documents], documents, analysers={})
+
+
+def refresh(page_ids) -> int:
+    """Index the pages again from their stored public form (or remove them, if they have none)."""
+    page_ids = list(dict.fromkeys(page_ids))
+    indexed = 0
+    for start in range(0, len(page_ids), BATCH):
+        batch = page_ids[start : start + BATCH]
+        documents = [d for site in Site.objects.all() for d in stored_documents(site, batch)]
+        indexed += _replace(batch, documents, analysers={})
+    return indexed
+
+
+def remove(page_ids):
+    _replace(list(page_ids), [], analysers={})
+
+
+def missing_pages(sites) -> list[int]:
+    """Stored public pages of the sites that the index does not hold (a new install, an index never built)."""
+    missing = []
+    for site in sites:
+        indexed = IndexedPage.objects.filter(site=site).values("page_id")
+        missing += PublicPage.objects.filter(site=site).exclude(page_id__in=indexed).values_list("page_id", flat=True)
+    return missing
+
+
+def rebuild(sites=None, *, progress=None) -> int:
+    """Index every stored public page of the sites (all by default) from scratch."""
+    sites = list(sites or Site.objects.select_related("root_page"))
+    total = 0
+    for site in sites:
+        ids = list(PublicPage.objects.filter(site=site).order_by("path").values_list("page_id", flat=True))
+        with transaction.atomic():
+            IndexedPage.objects.filter(site=site).delete()
+            Term.objects.filter(site=site).delete()
+            Word.objects.filter(site=site).delete()
+        # First every word of the site, so splitting does not depend on the order pages are read in.
+        vocabulary: dict[str, set[str]] = defaultdict(set)
+        for start in range(0, len(ids), BATCH):
+            for document in stored_documents(site, ids[start : start + BATCH]):
+                vocabulary[locale_code(document.locale)].update(_document_words(document))
+        extra = synonym_words()
+        analysers = {site.pk: {locale: Analyser(locale, found | extra) for locale, found in vocabulary.items()}}
+        for start in range(0, len(ids), BATCH):
+            documents = stored_documents(site, ids[start : start + BATCH])
+            total += _replace([], documents, analysers=analysers)
+            if progress:
+                progress(min(start + BATCH, len(ids)), len(ids))
+    return total
+
+
+def _document_words(document: Document) -> set[str]:
+    cached = getattr(document, "_words", None)
+    if cached is not None:
+        return cached
+    found = set()
+    for part in document.parts:
+        for text, _weight, _offset in part.fields:
+            for word in words(text):
+                found.update(p for p in word.split("-") if p.isalpha() and 4 <= len(p) <= MAX_TERM)
+    document._words = found
+    return found
+
+
+def _analyser(analysers: dict, site_id: int, locale: str, documents) -> Analyser:
+    if locale not in analysers:
+        own = set().union(*(_document_words(d) for d in documents)) if documents else set()
+        analysers[locale] = Analyser(locale, known_words(site_id, locale) | own)
+    return analysers[locale]
+
+
+@transaction.atomic
+def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict) -> int:
+    """Replace the index rows of `page_ids` (and of the documents' pages) with `documents`."""
+    all_ids = set(page_ids) | {d.page_id for d in documents}
+    old = IndexedPage.objects.filter(page_id__in=all_ids).values_list("site_id", "locale", "terms", "words")
+    delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    word_delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    for site_id, locale, terms, page_words in old:
+        delta[(site_id, locale)].subtract(terms.split())
+        word_delta[(site_id, locale)].subtract(page_words.split())
+    IndexedPage.objects.filter(page_id__in=all_ids).delete()
+
+    surfaces: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
+    by_site: dict[tuple[int, str], list[Document]] = defaultdict(list)
+    for document in documents:
+        by_site[(document.site_id, locale_code(document.locale))].append(document)
+    rows = []  # (IndexedPage, analysed) for the batch, written together
+    for (site_id, locale), site_documents in by_site.items():
+        analyser = _analyser(analysers.setdefault(site_id, {}), site_id, locale, site_documents)
+        for document in site_documents:
+            analysed = _Analysed(document, analyser)
+            terms = analysed.terms()
+            page_words = _document_words(document)
+            delta[(site_id, locale)].update(terms)
+            word_delta[(site_id, locale)].update(page_words)
+            for term in terms:
+                surfaces[(site_id, locale)].setdefault(term, analysed.surfaces.get(term, term))
+            entry = IndexedPage(
+                site_id=site_id,
+                page_id=document.page_id,
+                locale=locale,
+                url_path=document.url_path[:512],
+                title=document.title[:255],
+                content_type_id=document.content_type_id,
+                tree_path=document.tree_path,
+                go_live_at=document.go_live_at,
+                expire_at=document.expire_at,
+                terms=" ".join(sorted(terms)),
+                words=" ".join(sorted(page_words)),
+            )
+            rows.append((entry, analysed))
+    IndexedPage.objects.bulk_create([entry for entry, _ in rows])
+    if rows and rows[0][0].pk is None:
+        # A database that cannot return ids from a bulk insert: read them back.
+        found = IndexedPage.objects.filter(page_id__in=all_ids).values_list("site_id", "page_id", "id")
+        ids = {(site_id, page_id): pk for site_id, page_id, pk in found}
+        for entry, _ in rows:
+            entry.pk = ids[(entry.site_id, entry.page_id)]
+    _write_rows(rows)
+    for (site_id, locale), counts in delta.items():
+        _count_terms(site_id, locale, counts, surfaces.get((site_id, locale), {}))
+    for (site_id, locale), counts in word_delta.items():
+        _count(Word, "word", site_id, locale, counts, lambda word: Word(word=word))
+    return len(documents)
+
+
+def _write_rows(rows):
+    parts, postings = [], []
+    adapt = connection.ops.adapt_datetimefield_value
+    for entry, analysed in rows:
+        document = analysed.document
+        go_live, expire = document.go_live_at, document.expire_at
+        for position, (part, terms) in enumerate(analysed.parts):
+            parts.append(
+                IndexedPart(
+                    entry_id=entry.pk,
+                    position=position,
+                    kind=part.kind,
+                    anchor=part.anchor[:255],
+                    heading=part.heading[:255],
+                    text=part.text,
+                    weights=_encode({term: value[0] for term, value in terms.items()}),
+                    positions=_encode(
+                        {term: ",".join(map(str, value[1])) for term, value in terms.items() if value[1]}
+                    ),
+                    person_id=part.person_id,
+                    go_live_at=go_live,
+                    expire_at=expire,
+                )
+            )
+        for person_id, terms in analysed.postings.items():
+            for term, (weight, count) in terms.items():
+                impact = round(min(1.0, weight * _tf_factor(count)), 4)
+                postings.append(
+                    (term, entry.pk, person_id, entry.site_id, entry.locale, impact, adapt(go_live), adapt(expire))
+                )
+    IndexedPart.objects.bulk_create(parts, batch_size=500)
+    # Postings are the bulk of the index (about a hundred rows a page): written without model objects.
+    table = Posting._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (term, entry_id, person_id, site_id, locale, impact, go_live_at, expire_at)"  # noqa: S608
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(postings), 5000):
+            cursor.executemany(sql, postings[start : start + 5000])
+
+
+def _encode(values: dict) -> str:
+    """ " a:1 b:2 " (terms have no spaces or colons): see IndexedPart.weights."""
+    return " " + " ".join(f"{key}:{value}" for key, value in values.items()) + " " if values else ""
+
+
+def _count_terms(site_id: int, locale: str, counts: Counter, surfaces: dict[str, str]):
+    def new(term):
+        return Term(term=term, surface=surfaces.get(term, term), initial=fold(term)[:1], length=len(fold(term)))
+
+    _count(Term, "term", site_id, locale, counts, new)
+
+
+def _count(model, field: str, site_id: int, locale: str, counts: Counter, new):
+    """Add each value's change in page count to the vocabulary; values no page has any more go."""
+    counts = Counter({value: n for value, n in counts.items() if n})
+    if not counts:
+        return
+    rows = []
+    for value, n in counts.items():
+        if n > 0:
+            row = new(value)
+            row.site_id, row.locale, row.pages = site_id, locale, 0
+            rows.append(row)
+    model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    by_amount: dict[int, list[str]] = defaultdict(list)
+    for value, n in counts.items():
+        by_amount[n].append(value)
+    existing = model.objects.filter(site_id=site_id, locale=locale)
+    for n, values in by_amount.items():
+        for start in range(0, len(values), 500):
+            existing.filter(**{f"{field}__in": values[start : start + 500]}).update(pages=F("pages") + n)
+    existing.filter(pages__lte=0).delete()
