@@ -159,7 +159,9 @@ class Resolver:
             for person in ContactPerson.objects.filter(pk__in=wanted["contact"]):
                 window = snippet_window(person)
                 if window is not None:
-                    self.contacts[person.pk] = ({"id": person.pk, **_fields(person, CONTACT_FIELDS)}, window)
+                    # The window goes along for the search index, which applies it at query time.
+                    shown = {"id": person.pk, **_fields(person, CONTACT_FIELDS), **_window_fields(window)}
+                    self.contacts[person.pk] = (shown, window)
         if wanted["document"]:
             for document in public_documents().filter(pk__in=wanted["document"]):
                 self.documents[document.pk] = (document.title, document.url)
@@ -248,6 +250,13 @@ class _Body:
                 continue
             blocks.append(block)
         return blocks
+
+
+def _window_fields(window: Window) -> dict:
+    return {
+        "go_live_at": window.start.isoformat() if window.start else None,
+        "expire_at": window.end.isoformat() if window.end else None,
+    }
 
 
 def _contact_pk(item) -> int | None:

@@ -45,6 +45,8 @@ class Part:
     # (text, weight, where it starts in `text` in whitespace-separated words, or None when not shown there)
     fields: list[tuple[str, float, int | None]]
     person_id: int | None = None
+    go_live_at: datetime | None = None
+    expire_at: datetime | None = None
 
 
 @dataclass
@@ -114,4 +116,17 @@ def _person(person: dict, anchor: str, heading: str) -> Part:
     name = person["name"]
     text = f"{name} ({role})" if role else name
     fields = [(name, PERSON_NAME, 0), (role, PERSON_ROLE, len(name.split()))]
-    return Part("person", anchor, heading, text, fields, person_id=person["id"])
+    return Part(
+        "person",
+        anchor,
+        heading,
+        text,
+        fields,
+        person_id=person["id"],
+        go_live_at=_moment(person.get("go_live_at")),
+        expire_at=_moment(person.get("expire_at")),
+    )
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

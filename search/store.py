@@ -223,8 +223,10 @@ def _write_rows(rows):
     adapt = connection.ops.adapt_datetimefield_value
     for entry, analysed in rows:
         document = analysed.document
-        go_live, expire = document.go_live_at, document.expire_at
+        windows = {}
         for position, (part, terms) in enumerate(analysed.parts):
+            go_live, expire = _narrower(document, part)
+            windows[part.person_id or 0] = (go_live, expire)
             parts.append(
                 IndexedPart(
                     entry_id=entry.pk,
@@ -243,6 +245,7 @@ def _write_rows(rows):
                 )
             )
         for person_id, terms in analysed.postings.items():
+            go_live, expire = windows.get(person_id, (document.go_live_at, document.expire_at))
             for term, (weight, count) in terms.items():
                 impact = round(min(1.0, weight * _tf_factor(count)), 4)
                 postings.append(
@@ -263,6 +266,13 @@ def _write_rows(rows):
 def _encode(values: dict) -> str:
     """ " a:1 b:2 " (terms have no spaces or colons): see IndexedPart.weights."""
     return " " + " ".join(f"{key}:{value}" for key, value in values.items()) + " " if values else ""
+
+
+def _narrower(document: Document, part) -> tuple:
+    """A contact person's window within the page's: both must be open."""
+    starts = [t for t in (document.go_live_at, part.go_live_at) if t]
+    ends = [t for t in (document.expire_at, part.expire_at) if t]
+    return (max(starts) if starts else None, min(ends) if ends else None)
 
 
 def _count_terms(site_id: int, locale: str, counts: Counter, surfaces: dict[str, str]):
