@@ -12,7 +12,14 @@ class PublishingConfig(AppConfig):
 
         # Here rather than in a URL-loaded module, so changes made by management commands and the worker count too.
         signals.connect()
+        post_migrate.connect(_locales_after_migrate, sender=self)
         post_migrate.connect(_store_after_migrate, sender=self)
+
+
+def _locales_after_migrate(**kwargs):
+    from .languages import ensure_locales
+
+    ensure_locales()
 
 
 def _store_after_migrate(using="default", **kwargs):

@@ -26,7 +26,7 @@ from wagtail.models import Page
 from content_models.blocks import section_anchors
 from content_models.models import ContactPerson
 
-from .languages import language_of
+from .languages import fallbacks, language_of
 from .richtext import internal_link_ids, render_public_html
 from .visibility import (
     ALWAYS,
@@ -140,8 +140,12 @@ class Resolver:
     def __init__(self, site, now):
         self.site = site
         self.now = now
-        self.pages: dict[int, _PageTarget] = {}
-        self.contacts: dict[int, tuple[dict, Window]] = {}
+        # Linked pages and contact people are shown in the language of the page that shows them, where they
+        # have a translation: chosen item id -> its translation group, group -> language -> the public one.
+        self.page_groups: dict[int, object] = {}
+        self.pages: dict[object, dict[str, _PageTarget]] = defaultdict(dict)
+        self.contact_groups: dict[int, object] = {}
+        self.contacts: dict[object, dict[str, tuple[dict, Window]]] = defaultdict(dict)
         self.documents: dict[int, tuple[str, str]] = {}
         self.images: dict[int, dict] = {}
 
@@ -151,17 +155,26 @@ class Resolver:
             for kind, pk in references(page):
                 wanted[kind].add(pk)
         if wanted["page"]:
-            targets = list(member_pages(self.site).filter(pk__in=wanted["page"]))
+            self.page_groups = dict(Page.objects.filter(pk__in=wanted["page"]).values_list("pk", "translation_key"))
+            targets = list(member_pages(self.site).filter(translation_key__in=set(self.page_groups.values())))
             windows = page_windows(targets)
             for target in targets:
-                self.pages[target.pk] = _PageTarget(target.title, public_path(target, self.site), windows[target.pk])
+                shown = _PageTarget(target.title, public_path(target, self.site), windows[target.pk])
+                self.pages[target.translation_key][language_of(target)] = shown
         if wanted["contact"]:
-            for person in ContactPerson.objects.filter(pk__in=wanted["contact"]):
+            chosen = ContactPerson.objects.filter(pk__in=wanted["contact"]).values_list("pk", "translation_key")
+            self.contact_groups = dict(chosen)
+            for person in ContactPerson.objects.filter(translation_key__in=set(self.contact_groups.values())):
                 window = snippet_window(person)
                 if window is not None:
                     # The window goes along for the search index, which applies it at query time.
-                    shown = {"id": person.pk, **_fields(person, CONTACT_FIELDS), **_window_fields(window)}
-                    self.contacts[person.pk] = (shown, window)
+                    shown = {
+                        "id": person.pk,
+                        **_fields(person, CONTACT_FIELDS),
+                        "locale": language_of(person),
+                        **_window_fields(window),
+                    }
+                    self.contacts[person.translation_key][language_of(person)] = (shown, window)
         if wanted["document"]:
             for document in public_documents().filter(pk__in=wanted["document"]):
                 self.documents[document.pk] = (document.title, document.url)
@@ -177,10 +190,11 @@ class Resolver:
 
 
 class _Body:
-    """One page's body being resolved: what it shows now, and until when that holds."""
+    """One page's body being resolved, in the page's language: what it shows now, and until when that holds."""
 
-    def __init__(self, resolver: Resolver):
+    def __init__(self, resolver: Resolver, language: str):
         self.resolver = resolver
+        self.languages = fallbacks(language)
         self.valid_until: datetime | None = None
 
     def _until(self, window: Window):
@@ -188,20 +202,26 @@ class _Body:
         if change is not None and (self.valid_until is None or change < self.valid_until):
             self.valid_until = change
 
+    def _best(self, translations: dict, window_of):
+        """The translation in the first language of the chain that is public now."""
+        for language in self.languages:
+            found = translations.get(language)
+            if found is None:
+                continue
+            window = window_of(found)
+            self._until(window)
+            if window.contains(self.resolver.now):
+                return found
+        return None
+
     def page(self, pk: int) -> _PageTarget | None:
-        target = self.resolver.pages.get(pk)
-        if target is None:
-            return None
-        self._until(target.window)
-        return target if target.window.contains(self.resolver.now) else None
+        group = self.resolver.page_groups.get(pk)
+        return self._best(self.resolver.pages.get(group, {}), lambda target: target.window)
 
     def contact(self, pk: int) -> dict | None:
-        found = self.resolver.contacts.get(pk)
-        if found is None:
-            return None
-        person, window = found
-        self._until(window)
-        return person if window.contains(self.resolver.now) else None
+        group = self.resolver.contact_groups.get(pk)
+        found = self._best(self.resolver.contacts.get(group, {}), lambda person: person[1])
+        return found[0] if found is not None else None
 
     def url(self, linktype: str, pk: int) -> str | None:
         if linktype == "page":
@@ -286,7 +306,7 @@ def build_records(site, pages, windows: dict[int, Window] | None = None, *, now=
     parent_ids = _parent_ids(pages, site)
     records = []
     for page in pages:
-        body = _Body(resolver)
+        body = _Body(resolver, language_of(page))
         data = _data(page, body)
         window = windows.get(page.pk, ALWAYS)
         records.append(

@@ -147,7 +147,7 @@ def _contact_changed(instance, *, unpublished: bool = False):
         event = "contact.published" if public else "contact.unpublished"
         item = {"type": "contact", "id": instance.pk, "locale": language_of(instance)}
         _announce(event, item, shown, everywhere=True)
-    store.mark_referrers_stale("contact", [instance.pk])
+    store.mark_referrers_stale("contact", store.with_translations(ContactPerson, [instance.pk]))
 
 
 def _snippet_published(sender, instance, **kwargs):

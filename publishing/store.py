@@ -28,6 +28,7 @@ from django_tasks import task
 from wagtail.models import Page, Site
 
 from .events import ChangeSet, pages_stored, pending_changes
+from .languages import site_roots
 from .models import PublicPage, PublicReference
 from .records import PageRecord, build_records, references
 from .specific import specific_pages
@@ -50,7 +51,22 @@ def _row(record: PageRecord) -> PublicPage:
 
 
 def sites_containing(path: str) -> list[Site]:
-    return [site for site in Site.objects.select_related("root_page") if path.startswith(site.root_page.path)]
+    """The sites whose trees (one per language) hold this tree path."""
+    return [
+        site
+        for site in Site.objects.select_related("root_page")
+        if any(path.startswith(root.path) for root in site_roots(site))
+    ]
+
+
+def with_translations(model, ids) -> set[int]:
+    """The ids and those of every translation of them: a page or person shown in another language
+    is shown as its translation there, so a change to any of them changes what the others show."""
+    ids = set(ids)
+    if not ids:
+        return ids
+    keys = model.objects.filter(pk__in=ids).values("translation_key")
+    return ids | set(model.objects.filter(translation_key__in=keys).values_list("pk", flat=True))
 
 
 def _visible(window: Window | None, now) -> bool:
@@ -290,7 +306,7 @@ def refresh_subtree(page: Page):
         refresh = _Refresh(site, changes, timezone.now())
         refresh.run(under=page.path, always={page.pk})
         refresh.announce_referrers()
-        mark_referrers_stale("page", refresh.moved_or_renamed)
+        mark_referrers_stale("page", with_translations(Page, refresh.moved_or_renamed))
     changes.save()
 
 
@@ -321,7 +337,7 @@ def refresh_stale(limit: int = STALE_BATCH) -> int:
     for site in Site.objects.select_related("root_page").filter(pk__in=by_site):
         refresh = _Refresh(site, None, now)
         refresh.run(ids=by_site[site.pk], always=by_site[site.pk])
-        mark_referrers_stale("page", refresh.moved_or_renamed)
+        mark_referrers_stale("page", with_translations(Page, refresh.moved_or_renamed))
     return len(due)
 
 

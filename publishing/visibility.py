@@ -35,6 +35,8 @@ from content_models.publication import Window as Window
 from content_models.publication import snippet_is_public as snippet_is_public
 from content_models.publication import snippet_window as snippet_window
 
+from .languages import language_of, site_roots, url_prefix
+
 
 def _hidden(now=None) -> Q:
     """What hides a page or snippet by itself; with `now`, also being outside its go-live/expiry window."""
@@ -88,9 +90,19 @@ def _hidden_ancestor(outer_path: str, hidden: Q) -> Exists:
 
 
 def site_pages(site: Site) -> QuerySet:
-    """Every page of the site's tree, whatever its state."""
-    root = site.root_page
-    return Page.objects.filter(path__startswith=root.path, depth__gte=root.depth)
+    """Every page of the site's trees (one per language: the home page and its translations), whatever its state."""
+    roots = site_roots(site)
+    under = Q()
+    for root in roots:
+        under |= Q(path__startswith=root.path)
+    return Page.objects.filter(under, depth__gte=roots[0].depth)
+
+
+def _restricted() -> Q:
+    """A view restriction on the page or on any of its translations: a translation shows the same content."""
+    return Q(view_restrictions__isnull=False) | Q(
+        Exists(Page.objects.filter(translation_key=OuterRef("translation_key"), view_restrictions__isnull=False))
+    )
 
 
 def _pages_not_hidden_by(site: Site | None, hidden: Q, *, restrictions: bool = True) -> QuerySet:
@@ -98,7 +110,7 @@ def _pages_not_hidden_by(site: Site | None, hidden: Q, *, restrictions: bool = T
         return Page.objects.none()
     unpublished_or_restricted = hidden & Q(depth__gt=1)
     if restrictions:
-        unpublished_or_restricted |= Q(view_restrictions__isnull=False)
+        unpublished_or_restricted |= _restricted()
     pages = (
         site_pages(site)
         # `depth < 1` is never true; inside the OR it keeps PostgreSQL from turning
@@ -109,9 +121,7 @@ def _pages_not_hidden_by(site: Site | None, hidden: Q, *, restrictions: bool = T
     )
     if restrictions:
         # An alias shows its original's content, so it is hidden wherever the original is restricted.
-        pages = pages.exclude(
-            Q(alias_of__isnull=False) & _hidden_ancestor("alias_of__path", Q(view_restrictions__isnull=False))
-        )
+        pages = pages.exclude(Q(alias_of__isnull=False) & _hidden_ancestor("alias_of__path", _restricted()))
     return pages
 
 
@@ -191,6 +201,8 @@ def site_for_request(request) -> Site | None:
 
 
 def public_path(page, site: Site) -> str:
-    """The page's path as the public sees it, e.g. `/attraktive-samfunn/`."""
-    root_url_path = site.root_page.url_path
-    return "/" + page.url_path[len(root_url_path) :]
+    """The page's path as the public sees it, e.g. `/attraktive-samfunn/` or `/nn/attraktive-samfunn/`."""
+    for root in site_roots(site):
+        if page.path.startswith(root.path):
+            return url_prefix(language_of(root)) + "/" + page.url_path[len(root.url_path) :]
+    return "/" + page.url_path[len(site.root_page.url_path) :]

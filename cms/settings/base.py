@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    # The translation workflow: translating pages and contact people, and the admin's list of locales.
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -150,10 +153,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Content languages (docs/languages.md). Bokmål is the default: its pages are at unprefixed URLs, the others
+# under /nn/, /se/. Adding one (Kven: ("fkv", "Kvääni")) is a change of this list only: its locale is
+# created after the next migrate, and it falls back to the default language unless LANGUAGE_FALLBACKS says more.
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål")]
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+CONTENT_LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("se", "Davvisámegiella")]
+# Where a page or contact person has no (public) translation in the language asked for, the languages tried
+# next, in order. A language not named here falls back to LANGUAGE_CODE.
+LANGUAGE_FALLBACKS = {"nn": ["nb"], "se": ["nb"]}
+LANGUAGES = CONTENT_LANGUAGES
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = CONTENT_LANGUAGES
+# The admin itself is in bokmål, for every editor.
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("nb", "Norsk bokmål")]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -1,16 +1,18 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin
+from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 
 from ..api_fields import CONTACT_PERSON_FIELDS
 
 
-class ContactPerson(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
+class ContactPerson(TranslatableMixin, DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
     """A person the public can contact, entered once and reused on every page that shows them.
 
     Draft/publish and revisions mean a changed phone number is reviewed like a
-    page edit; the public only ever sees the published version.
+    page edit; the public only ever sees the published version. Translatable:
+    what a person answers for («bredbånd», «breiband») differs per language;
+    the name stays the same (copied when a translation is made).
     """
 
     name = models.CharField("navn", max_length=200)
@@ -48,7 +50,7 @@ class ContactPerson(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Inde
         index.FilterField("live"),
     ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = "kontaktperson"
         verbose_name_plural = "kontaktpersoner"
         ordering = ["name", "pk"]
