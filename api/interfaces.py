@@ -33,6 +33,22 @@ class Breadcrumb(graphene.ObjectType):
         return content(info).absolute_url(record.url_path)
 
 
+class Translation(graphene.ObjectType):
+    class Meta:
+        description = "The same page in another language."
+
+    locale = graphene.String(required=True, description="Language code, e.g. `nn`.")
+    title = graphene.String(required=True, description="The page title in that language.")
+    url = graphene.String(required=True, description="Full public URL of the translation.")
+    url_path = graphene.String(
+        required=True, description="Public path of the translation, e.g. `/nn/attraktive-samfunn/`."
+    )
+
+    @staticmethod
+    def resolve_url(record, info):
+        return content(info).absolute_url(record.url_path)
+
+
 class PageInterface(graphene.Interface):
     class Meta:
         name = "PageInterface"
@@ -48,6 +64,17 @@ class PageInterface(graphene.Interface):
     url_path = graphene.String(required=True, description="Public path, e.g. `/attraktive-samfunn/infrastruktur/`.")
     url = graphene.String(required=True, description="Full public URL on the site's configured host name.")
     page_type = graphene.String(required=True, description="GraphQL type of the page, e.g. `ThemePage`.")
+    locale = graphene.String(required=True, description="Language of what is served, e.g. `nb`, `nn`, `se`.")
+    is_fallback = graphene.Boolean(
+        required=True,
+        description="True when the page was asked for in a language it has no public translation in, and this is "
+        "the first language of that language's fallbacks that has it (`locale` says which).",
+    )
+    translations = graphene.List(
+        graphene.NonNull(Translation),
+        required=True,
+        description="Published translations of the page in the other languages.",
+    )
     first_published_at = graphene.DateTime(description="When the page was first published.")
     last_published_at = graphene.DateTime(description="When the page was last published.")
     parent = graphene.Field(lambda: PageInterface, description="The parent page, or null on the home page.")
@@ -79,6 +106,14 @@ class PageInterface(graphene.Interface):
     @classmethod
     def resolve_page_type(cls, record, info):
         return cls.resolve_type(record, info)._meta.name
+
+    @staticmethod
+    def resolve_is_fallback(record, info):
+        return content(info).is_fallback(record)
+
+    @staticmethod
+    def resolve_translations(record, info):
+        return content(info).translations(record)
 
     @staticmethod
     def resolve_parent(record, info):

@@ -16,6 +16,7 @@ from graphql import GraphQLError
 
 from content_models.models import ContactPerson, OrganisationSettings
 from content_models.preview_tokens import PreviewTokenError, page_for_token
+from publishing.languages import UnknownLanguage, language_named
 from publishing.records import build_records
 from search.schema import SearchQuery
 
@@ -75,6 +76,15 @@ def _short(name: str, value):
         raise GraphQLError(f"`{name}` must be at most {MAX_ARGUMENT_LENGTH[name]} characters.")
 
 
+def _language(locale: str | None) -> str | None:
+    if locale is None:
+        return None
+    try:
+        return language_named(locale)
+    except UnknownLanguage as error:
+        raise GraphQLError(str(error)) from error
+
+
 def _pk(value) -> int | None:
     # ASCII digits that fit a bigint; anything else cannot be an id.
     text = str(value).strip()
@@ -96,6 +106,10 @@ class Query(SearchQuery, graphene.ObjectType):
         token=graphene.String(
             description="Preview token from the admin: returns that page's previewed draft (editors only)."
         ),
+        locale=graphene.String(
+            description="Language to serve the page in, e.g. `nn`: its translation there, or in the first of that "
+            "language's fallbacks that has one (then `isFallback` is true)."
+        ),
         description="One published page by id, slug or public path; null when there is no such public page.",
     )
     pages = graphene.List(
@@ -104,6 +118,10 @@ class Query(SearchQuery, graphene.ObjectType):
         content_type=graphene.String(description="Only pages of this type, e.g. `content_models.ThemePage`."),
         limit=graphene.Int(default_value=20, description=f"Page size, 1 to {MAX_LIMIT}."),
         offset=graphene.Int(default_value=0, description="How many pages to skip."),
+        locale=graphene.String(
+            description="Language of the pages, e.g. `nn` (each in a fallback language where it has no translation); "
+            "the default language when left out."
+        ),
         description="Published pages of the current site in tree (menu) order.",
     )
     contact_people = graphene.List(
@@ -111,11 +129,16 @@ class Query(SearchQuery, graphene.ObjectType):
         required=True,
         limit=graphene.Int(default_value=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}."),
         offset=graphene.Int(default_value=0, description="How many people to skip."),
+        locale=graphene.String(
+            description="Language, e.g. `nn` (each person in a fallback language where they have no translation); "
+            "the default language when left out."
+        ),
         description="Published contact people in name order.",
     )
     contact_person = graphene.Field(
         ContactPersonType,
         id=graphene.ID(required=True, description="Contact person id."),
+        locale=graphene.String(description="Language to show the person in (or its first fallback that has them)."),
         description="One published contact person; null when there is none with that id.",
     )
     organisation = graphene.Field(
@@ -124,9 +147,10 @@ class Query(SearchQuery, graphene.ObjectType):
         description="Who publishes this site: name, switchboard, address, e-mail, accessibility statement.",
     )
 
-    def resolve_page(self, info, id=None, slug=None, url_path=None, in_site=None, token=None):
+    def resolve_page(self, info, id=None, slug=None, url_path=None, in_site=None, token=None, locale=None):
         for name, value in (("id", id), ("slug", slug), ("urlPath", url_path)):
             _short(name, value)
+        language = _language(locale)
         if token is not None and len(token) > MAX_ARGUMENT_LENGTH["token"]:
             # Far longer than any token this site signs.
             raise GraphQLError("Invalid preview token.")
@@ -135,30 +159,30 @@ class Query(SearchQuery, graphene.ObjectType):
             return _preview_page(loader, token, id=id, slug=slug, url_path=url_path)
         if id is not None:
             pk = _pk(id)
-            return loader.page_by_id(pk) if pk is not None else None
+            return loader.page_by_id(pk, language) if pk is not None else None
         if slug is not None:
-            return loader.page_by_slug(slug)
+            return loader.page_by_slug(slug, language)
         if url_path is not None:
             # Frontends may pass the path as it appears in the browser: percent-encoded.
             wanted = unquote(url_path).strip().strip("/")
             if "\x00" in wanted:
                 return None
-            return loader.page_by_path(f"/{wanted}/" if wanted else "/")
+            return loader.page_by_path(f"/{wanted}/" if wanted else "/", language)
         raise GraphQLError("Give one of `id`, `slug` or `urlPath`.")
 
-    def resolve_pages(self, info, limit, offset, content_type=None):
+    def resolve_pages(self, info, limit, offset, content_type=None, locale=None):
         _short("contentType", content_type)
         window = page_size(limit, offset)
         loader = content(info)
         type_id = ContentType.objects.get_for_model(_page_model(content_type)).pk if content_type else None
-        return loader.pages(content_type_id=type_id, window=window)
+        return loader.pages(content_type_id=type_id, window=window, language=_language(locale))
 
-    def resolve_contact_people(self, info, limit, offset):
-        return content(info).contact_people(page_size(limit, offset))
+    def resolve_contact_people(self, info, limit, offset, locale=None):
+        return content(info).contact_people(page_size(limit, offset), _language(locale))
 
-    def resolve_contact_person(self, info, id):
+    def resolve_contact_person(self, info, id, locale=None):
         pk = _pk(id)
-        return content(info).contact_person(pk) if pk is not None else None
+        return content(info).contact_person(pk, _language(locale)) if pk is not None else None
 
     def resolve_organisation(self, info):
         site = content(info).site

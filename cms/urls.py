@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from wagtail import urls as wagtail_urls
@@ -16,7 +17,6 @@ urlpatterns = [
     # The API is anonymous and read-only; CSRF protects cookie sessions, which it never uses.
     # With or without the slash: APPEND_SLASH cannot redirect a POST.
     re_path(r"^graphql/?$", csrf_exempt(PublicGraphQLView.as_view()), name="graphql"),
-    path("search/", search_views.search, name="search"),
     # Only renditions of public images; never the media folder wholesale (web/media.py).
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/images/(?P<name>[^/]+)$", media.serve_rendition, name="rendition"),
 ]
@@ -26,9 +26,12 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
 
-# Wagtail's password and login views, then every page through the public reader (web.views.serve),
-# under Wagtail's own URL name so page URLs are reversed as usual.
-urlpatterns += [
-    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+# Wagtail's password and login views; then, in each language (bokmål unprefixed, /nn/, /se/), the search page and
+# every page through the public reader (web.views.serve), under Wagtail's own URL name so page URLs are reversed
+# as usual.
+urlpatterns += [*(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve")]
+urlpatterns += i18n_patterns(
+    path("search/", search_views.search, name="search"),
     re_path(wagtail_urls.serve_pattern, web_views.serve, name="wagtail_serve"),
-]
+    prefix_default_language=False,
+)

@@ -1,6 +1,10 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import views
 from .models import ContactPerson
 
 
@@ -16,3 +20,13 @@ class ContactPersonViewSet(SnippetViewSet):
 
 
 register_snippet(ContactPersonViewSet)
+
+
+@hooks.register("register_admin_urls")
+def missing_translations_url():
+    return [path("reports/missing-translations/", views.missing_translations, name="missing_translations")]
+
+
+@hooks.register("register_reports_menu_item")
+def missing_translations_menu_item():
+    return MenuItem("Sider som mangler oversettelse", reverse("missing_translations"), icon_name="globe", order=700)

@@ -24,6 +24,18 @@ def languages() -> list[str]:
     return [code for code, _name in settings.CONTENT_LANGUAGES]
 
 
+class UnknownLanguage(ValueError):
+    """A language code that is not one of the content languages; the message is safe to show."""
+
+
+def language_named(code: str) -> str:
+    """The content language with this code (any letter case), or `UnknownLanguage`."""
+    wanted = code.strip().lower()
+    if wanted not in languages():
+        raise UnknownLanguage(f"Unknown `locale` {code[:20]!r}. Use one of: {', '.join(languages())}.")
+    return wanted
+
+
 def fallbacks(language: str) -> list[str]:
     """The language itself, then the ones to try when something has no translation in it."""
     chain = [language, *settings.LANGUAGE_FALLBACKS.get(language, []), default_language()]

@@ -28,21 +28,22 @@ from functools import cached_property
 import orjson
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Min, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, F, Min, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page, Site
 
 from content_models.models import ContactPerson
 
+from .languages import default_language, fallbacks, languages, site_roots, url_prefix
 from .memo import MISSING, ByteLRU
 from .models import PublicPage
 from .records import PageRecord, build_records
 from .specific import specific_pages
 from .store import FIELDS
 from .version import shared_version
-from .visibility import member_pages, page_windows, public_images, public_pages, public_snippets
+from .visibility import member_pages, page_windows, public_images, public_pages, public_snippets, site_pages
 
 STEPLEN = Page.steplen
 MAX_CHILDREN = 100
@@ -133,11 +134,11 @@ class StoredSource:
         self.site = site
         self.now = now
 
-    def _select(self, condition: Q, *, window=False, window_slice=None) -> list[PageRecord]:
+    def _select(self, condition: Q, *, window=False, window_slice=None, order=("path",)) -> list[PageRecord]:
         rows = PublicPage.objects.filter(condition, site_id=self.site.pk)
         if window:
             rows = rows.filter(_window_q(self.now))
-        rows = rows.order_by("path").values_list(*FIELDS, "stale")
+        rows = rows.order_by(*order).values_list(*FIELDS, "stale")
         if window_slice is not None:
             rows = rows[window_slice]
         records, outdated = [], []
@@ -164,12 +165,15 @@ class StoredSource:
         found = self._select(Q(page_id=pk))
         return found[0] if found else None
 
-    def by_slug(self, slug: str) -> PageRecord | None:
-        found = self._select(Q(slug=slug), window=True, window_slice=slice(0, 1))
-        return found[0] if found else None
+    def by_slug(self, slug: str, languages: list[str]) -> PageRecord | None:
+        """The first public page (in menu order) with this slug, in the first of the languages that has one."""
+        return _first_by_language(self._select(Q(slug=slug, locale__in=languages), window=True), languages)
 
     def ancestors(self, paths: set[str]) -> list[PageRecord]:
         return self._select(Q(path__in=paths))
+
+    def translations(self, keys: set, languages: list[str]) -> list[PageRecord]:
+        return self._select(Q(translation_key__in=keys, locale__in=languages))
 
     def children(self, parent_ids: set[int], bound: int) -> list[PageRecord]:
         """The first `bound` public children of each parent, in menu order."""
@@ -178,9 +182,22 @@ class StoredSource:
         first = ranked.annotate(rank=rank).filter(rank__lte=bound).values("pk")
         return self._select(Q(pk__in=first))
 
-    def listing(self, content_type_id: int | None, window_slice: slice) -> list[PageRecord]:
-        condition = Q(content_type_id=content_type_id) if content_type_id else Q()
-        return self._select(condition, window=True, window_slice=window_slice)
+    def listing(self, content_type_id: int | None, window_slice: slice, languages: list[str]) -> list[PageRecord]:
+        """Public pages in the first of the languages each has, in the default language's menu order."""
+        rows = PublicPage.objects.filter(_window_q(self.now), site_id=self.site.pk, locale__in=languages)
+        if content_type_id:
+            rows = rows.filter(content_type_id=content_type_id)
+        if len(languages) == 1:
+            return self._select(Q(pk__in=rows.values("pk")), window_slice=window_slice)
+        preference = Case(*(When(locale=language, then=Value(i)) for i, language in enumerate(languages)))
+        rank = Window(RowNumber(), partition_by=F("translation_key"), order_by=preference.asc())
+        best = rows.annotate(rank=rank).filter(rank=1).values("pk")
+        # Ordered where the default language has the page in its menu, else where the page itself is.
+        in_default = PublicPage.objects.filter(
+            site_id=self.site.pk, translation_key=OuterRef("translation_key"), locale=default_language()
+        ).values("path")[:1]
+        order = (Coalesce(Subquery(in_default), F("path")).asc(), "path")
+        return self._select(Q(pk__in=best), window_slice=window_slice, order=order)
 
     def deadline(self) -> float:
         """When (wall clock) what is read now may stop being true: the next window to open or close.
@@ -225,23 +242,28 @@ class LiveSource:
         return self._make(member_pages(self.site).filter(condition))
 
     def by_path(self, url_path: str) -> PageRecord | None:
-        found = [r for r in self._members(Q(url_path=self._tree_path(url_path))) if r.url_path == url_path]
+        # Wagtail's url_path runs from the tree root; a public path from a language's home page.
+        tree_paths = [root.url_path + url_path[1:] for root in site_roots(self.site)]
+        for language in languages():
+            prefix = url_prefix(language)
+            if prefix and url_path.startswith(prefix + "/"):
+                tree_paths += [root.url_path + url_path[len(prefix) + 1 :] for root in site_roots(self.site)]
+        found = [r for r in self._members(Q(url_path__in=tree_paths)) if r.url_path == url_path]
         return found[0] if found else None
-
-    def _tree_path(self, url_path: str) -> str:
-        # Public paths are below the site's home page; Wagtail's url_path starts at the tree root.
-        return self.site.root_page.url_path + url_path[1:]
 
     def by_id(self, pk: int) -> PageRecord | None:
         found = self._members(Q(pk=pk))
         return found[0] if found else None
 
-    def by_slug(self, slug: str) -> PageRecord | None:
-        found = self._make(public_pages(self.site, now=self.now).filter(slug=slug)[:1])
-        return found[0] if found else None
+    def by_slug(self, slug: str, languages: list[str]) -> PageRecord | None:
+        pages = public_pages(self.site, now=self.now).filter(slug=slug, locale__language_code__in=languages)
+        return _first_by_language(self._make(pages), languages)
 
     def ancestors(self, paths: set[str]) -> list[PageRecord]:
         return self._members(Q(path__in=paths))
+
+    def translations(self, keys: set, languages: list[str]) -> list[PageRecord]:
+        return self._members(Q(translation_key__in=keys, locale__language_code__in=languages))
 
     def children(self, parent_ids: set[int], bound: int) -> list[PageRecord]:
         found = []
@@ -250,18 +272,34 @@ class LiveSource:
             found += self._make(public_pages(self.site, now=self.now).filter(below)[:bound])
         return found
 
-    def listing(self, content_type_id: int | None, window_slice: slice) -> list[PageRecord]:
-        pages = public_pages(self.site, now=self.now)
+    def listing(self, content_type_id: int | None, window_slice: slice, languages: list[str]) -> list[PageRecord]:
+        pages = public_pages(self.site, now=self.now).filter(locale__language_code__in=languages)
         if content_type_id:
             pages = pages.filter(content_type_id=content_type_id)
-        return self._make(pages[window_slice])
+        rows = list(pages.values_list("pk", "translation_key", "locale__language_code", "path"))
+        in_default = {key: path for _, key, language, path in rows if language == default_language()}
+        best: dict = {}
+        for pk, key, language, path in rows:
+            if key not in best or languages.index(language) < languages.index(best[key][1]):
+                best[key] = (pk, language, in_default.get(key, path), path)
+        chosen = sorted(best.values(), key=lambda found: (found[2], found[3]))[window_slice]
+        made = {r.page_id: r for r in self._make(Page.objects.filter(pk__in=[found[0] for found in chosen]))}
+        return [made[found[0]] for found in chosen]
 
     def deadline(self) -> float:
         now = self.now
-        found = Page.objects.filter(path__startswith=self.site.root_page.path).aggregate(
+        found = site_pages(self.site).aggregate(
             start=Min("go_live_at", filter=Q(go_live_at__gt=now)), end=Min("expire_at", filter=Q(expire_at__gt=now))
         )
         return _deadline(now, [*found.values(), *_contact_times(now)])
+
+
+def _first_by_language(records: list[PageRecord], languages: list[str]) -> PageRecord | None:
+    for language in languages:
+        for record in records:
+            if record.locale == language:
+                return record
+    return None
 
 
 def _contact_times(now) -> list:
@@ -288,6 +326,8 @@ class PublicContent:
         self._by_path: dict[str, PageRecord | None] = {}
         # parent id -> (how many were asked for, the first that many public children)
         self._children: dict[int, tuple[int, list[PageRecord]]] = {}
+        # page id -> the language it was asked for in, where that is not its own (a fallback)
+        self._served: dict[int, str] = {}
 
     @classmethod
     def for_request(cls, request) -> "PublicContent":
@@ -356,38 +396,112 @@ class PublicContent:
                     self._results.setdefault(record.page_id, record)
         return records
 
-    def page_by_path(self, url_path: str) -> PageRecord | None:
+    def page_by_path(self, url_path: str, language: str | None = None) -> PageRecord | None:
+        """The public page at this path, or (with `language`) its translation there or in a fallback."""
         if self.site is None:
             return None
         record = self._kept(("path", url_path), lambda: self.source.by_path(url_path))
-        return self._result(record)
+        return self._result(record, language)
 
-    def page_by_id(self, pk: int) -> PageRecord | None:
+    def page_by_id(self, pk: int, language: str | None = None) -> PageRecord | None:
         if self.site is None:
             return None
-        return self._result(self._kept(("id", pk), lambda: self.source.by_id(pk)))
+        return self._result(self._kept(("id", pk), lambda: self.source.by_id(pk)), language)
 
-    def page_by_slug(self, slug: str) -> PageRecord | None:
+    def page_by_slug(self, slug: str, language: str | None = None) -> PageRecord | None:
+        """The first public page with this slug in the language (by default the default one), or a fallback."""
         if self.site is None:
             return None
-        return self._result(self._kept(("slug", slug), lambda: self.source.by_slug(slug), until=self.deadline()))
+        chain = fallbacks(language or default_language())
+        found = self._kept(("slug", slug, *chain), lambda: self.source.by_slug(slug, chain), until=self.deadline())
+        return self._result(found, language)
 
-    def _result(self, record):
+    def _result(self, record, language=None):
         record = self._visible(record)
+        if record is not None and language is not None:
+            record = self.in_language(record, language)
         if record is not None:
             self.remember([record])
         return record
 
-    def pages(self, *, content_type_id: int | None = None, window: slice) -> list[PageRecord]:
-        """Public pages in tree (menu) order, optionally of one type."""
+    def pages(
+        self, *, content_type_id: int | None = None, window: slice, language: str | None = None
+    ) -> list[PageRecord]:
+        """Public pages in menu order, optionally of one type, in a language (each in a fallback where it has to be)."""
         if self.site is None:
             return []
+        chain = fallbacks(language) if language else [default_language()]
         found = self._kept(
-            ("list", content_type_id, window.start, window.stop),
-            lambda: self.source.listing(content_type_id, window),
+            ("list", content_type_id, window.start, window.stop, *chain),
+            lambda: self.source.listing(content_type_id, window, chain),
             until=self.deadline(),
         )
-        return self.remember([r for r in found if self._visible(r)])
+        records = [r for r in found if self._visible(r)]
+        self._serve(records, chain[0])
+        return self.remember(records)
+
+    # Languages -------------------------------------------------------------------------
+
+    def _serve(self, records, language: str):
+        for record in records:
+            if record.locale != language:
+                self._served[record.page_id] = language
+
+    def served_language(self, record: PageRecord) -> str:
+        """The language the page was asked for in: its own, or one it stands in for."""
+        return self._served.get(record.page_id, record.locale)
+
+    def is_fallback(self, record: PageRecord) -> bool:
+        return self.served_language(record) != record.locale
+
+    def _translations(self, keys: set, chain: list[str]) -> list[PageRecord]:
+        if not keys:
+            return []
+        found = self._kept(
+            ("translations", frozenset(keys), *chain),
+            lambda: self.source.translations(keys, chain),
+            size=None,
+        )
+        return [r for r in found if self._visible(r)]
+
+    def in_language(self, record: PageRecord, language: str) -> PageRecord | None:
+        """The page's public translation in `language`, or in the first of its fallbacks that has one."""
+        return self.all_in_language([record], language)[0]
+
+    def all_in_language(self, records: list[PageRecord], language: str) -> list[PageRecord | None]:
+        """`in_language` for many pages with one query; None where no language of the chain has the page."""
+        chain = fallbacks(language)
+        wanted = {r.translation_key for r in records if r.locale != language}
+        translations = self._translations(wanted, chain)
+        chosen = []
+        for record in records:
+            if record.locale == language:
+                chosen.append(record)
+                continue
+            found = _first_by_language([t for t in translations if t.translation_key == record.translation_key], chain)
+            if found is not None:
+                self._serve([found], language)
+            chosen.append(found)
+        return chosen
+
+    def translated(self, page_ids, languages_: list[str]) -> set[int]:
+        """Which of these pages have a public translation in one of the languages."""
+        keys = (
+            dict(
+                PublicPage.objects.filter(site_id=self.site.pk, page_id__in=list(page_ids)).values_list(
+                    "page_id", "translation_key"
+                )
+            )
+            if self.site is not None
+            else {}
+        )
+        found = {r.translation_key for r in self._translations(set(keys.values()), languages_)}
+        return {pk for pk, key in keys.items() if key in found}
+
+    def translations(self, record: PageRecord) -> list[PageRecord]:
+        """The page's public translations in the other languages."""
+        others = [language for language in languages() if language != record.locale]
+        return [r for r in self._translations({record.translation_key}, others) if r.page_id != record.page_id]
 
     def _fill_ancestors(self, record: PageRecord):
         """Fetch the ancestors of every result page in one query, whoever asks first."""
@@ -408,7 +522,16 @@ class PublicContent:
             self._fill_ancestors(record)
         chain = [self._visible(self._by_path.get(path)) for path in wanted]
         # A hidden ancestor hides the page itself, so a gap here means the page is not public.
-        return [r for r in chain if r is not None]
+        found = [r for r in chain if r is not None]
+        return self._in_served_language(record, found)
+
+    def _in_served_language(self, record: PageRecord, related: list[PageRecord]) -> list[PageRecord]:
+        """Pages shown with a page served in another language (a fallback) are shown in that language too."""
+        language = self.served_language(record)
+        if language == record.locale:
+            return related
+        translated = self.all_in_language(related, language)
+        return [found or original for found, original in zip(translated, related, strict=True)]
 
     def parent(self, record: PageRecord) -> PageRecord | None:
         if record.depth <= self.site.root_page.depth:
@@ -431,7 +554,7 @@ class PublicContent:
             for parent in parents:
                 self._children[parent] = (bound, [r for r in found if r.parent_id == parent])
         # Results of this request, so their own children and breadcrumbs are batched too.
-        return self.remember(self._children[record.page_id][1][offset:bound])
+        return self.remember(self._in_served_language(record, self._children[record.page_id][1][offset:bound]))
 
     # Other public content ------------------------------------------------------------
 
@@ -442,16 +565,32 @@ class PublicContent:
         )
         return image.get_rendition(filter_spec) if image is not None else None
 
-    def contact_people(self, window: slice) -> list[ContactPerson]:
+    def contact_people(self, window: slice, language: str | None = None) -> list[ContactPerson]:
+        """Public contact people in name order, each in the language (or its first fallback that has them)."""
+        chain = fallbacks(language or default_language())
         return self._kept(
-            ("contacts", window.start, window.stop),
-            lambda: list(public_snippets(ContactPerson, now=self.now).order_by("name", "pk")[window]),
+            ("contacts", window.start, window.stop, *chain),
+            lambda: _in_chain(public_snippets(ContactPerson, now=self.now), chain)[window],
             until=self.deadline(),
         )
 
-    def contact_person(self, pk: int) -> ContactPerson | None:
-        return self._kept(
-            ("contact", pk),
-            lambda: public_snippets(ContactPerson, now=self.now).filter(pk=pk).first(),
-            until=self.deadline(),
-        )
+    def contact_person(self, pk: int, language: str | None = None) -> ContactPerson | None:
+        def find():
+            public = public_snippets(ContactPerson, now=self.now)
+            person = public.filter(pk=pk).first()
+            if person is None or language is None:
+                return person
+            found = _in_chain(public.filter(translation_key=person.translation_key), fallbacks(language))
+            return found[0] if found else None
+
+        return self._kept(("contact", pk, language), find, until=self.deadline())
+
+
+def _in_chain(people, chain: list[str]) -> list:
+    """One person per translation group, in the first language of the chain they have; in name order."""
+    best: dict = {}
+    for person in people.filter(locale__language_code__in=chain).select_related("locale"):
+        rank = chain.index(person.locale.language_code)
+        if person.translation_key not in best or rank < best[person.translation_key][0]:
+            best[person.translation_key] = (rank, person)
+    return sorted((person for _, person in best.values()), key=lambda person: (person.name, person.pk))

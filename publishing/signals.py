@@ -86,9 +86,11 @@ def _page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
 
 
 def _restriction_changed(sender, instance, **kwargs):
+    # A restriction hides the page's translations too (they show the same content).
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        store.refresh_subtree(page)
+        for translation in Page.objects.filter(translation_key=page.translation_key):
+            store.refresh_subtree(translation)
 
 
 @transaction.atomic

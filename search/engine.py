@@ -30,7 +30,6 @@ from publishing.version import shared_version
 
 from . import correction, statistics
 from . import query as query_module
-from .analysis.analyser import locale_code
 from .analysis.text import fold, words
 from .excerpts import Section, best_block, blocks_of, excerpt
 from .models import IndexedPart
@@ -64,6 +63,9 @@ class Hit:
     score: float | None
     is_promoted: bool
     section: Section | None
+    page_id: int = 0
+    locale: str = ""
+    is_fallback: bool = False
 
 
 @dataclass
@@ -141,7 +143,8 @@ class SiteSearch:
 
     def __init__(self, site, *, locale: str = "nb", use_synonyms: bool = True, use_promotions: bool = True):
         self.site = site
-        self.locale = locale_code(locale)
+        # The language whose pages are searched (the index keeps each page under its own language).
+        self.locale = locale.lower()
         self.use_synonyms = use_synonyms
         self.use_promotions = use_promotions
         self.rows_read = 0
@@ -364,6 +367,8 @@ class SiteSearch:
                     score=score,
                     is_promoted=promoted,
                     section=section,
+                    page_id=row["page_id"],
+                    locale=self.locale,
                 )
             )
         return hits

@@ -3,9 +3,18 @@
 import graphene
 from graphql import GraphQLError
 
+from publishing.languages import UnknownLanguage, default_language, language_named
 from publishing.reader import PublicContent
 
 from .engine import MAX_LIMIT, MAX_QUERY_LENGTH, SearchInputError, SiteSearch
+from .languages import search_in
+
+
+def _language(locale: str) -> str:
+    try:
+        return language_named(locale)
+    except UnknownLanguage as error:
+        raise GraphQLError(str(error)) from error
 
 
 class SearchSection(graphene.ObjectType):
@@ -42,6 +51,11 @@ class SearchResult(graphene.ObjectType):
         required=True, description="True when editors pinned this page to the query (search promotion)."
     )
     section = graphene.Field(SearchSection, description="Best-matching section; null when no single section matched.")
+    locale = graphene.String(required=True, description="Language of the page found, e.g. `nb`.")
+    is_fallback = graphene.Boolean(
+        required=True,
+        description="True for a page in a fallback language: it has no translation in the language searched.",
+    )
 
     class Meta:
         description = "One page found by the site search."
@@ -87,6 +101,8 @@ def _result(hit) -> SearchResult:
         score=hit.score,
         is_promoted=hit.is_promoted,
         section=section,
+        locale=hit.locale,
+        is_fallback=hit.is_fallback,
     )
 
 
@@ -97,6 +113,10 @@ class SearchQuery(graphene.ObjectType):
         limit=graphene.Int(default_value=10, description=f"Page size, 1 to {MAX_LIMIT}."),
         offset=graphene.Int(default_value=0, description="How many hits to skip."),
         page_type=graphene.String(description="Only pages of this type, e.g. `ThemePage` (see `facets`)."),
+        locale=graphene.String(
+            description="Language to search, e.g. `nn`; pages it has no translation of are found in its fallback "
+            "languages (`isFallback`). The default language when left out."
+        ),
         autocorrect=graphene.Boolean(
             default_value=True,
             description="Search a corrected query when the one typed finds nothing (see `correctedQuery`). "
@@ -111,15 +131,18 @@ class SearchQuery(graphene.ObjectType):
         required=True,
         prefix=graphene.String(required=True, description="What the user has typed so far."),
         limit=graphene.Int(default_value=8, description=f"Most suggestions to return, 1 to {MAX_LIMIT}."),
+        locale=graphene.String(description="Language of the titles and headings; the default language when left out."),
         description="Autocomplete while typing: page titles and section headings with a word starting with `prefix`.",
     )
 
-    def resolve_site_search(self, info, query, limit, offset, page_type=None, autocorrect=True):
-        engine = SiteSearch(PublicContent.for_request(info.context).site)
+    def resolve_site_search(self, info, query, limit, offset, page_type=None, autocorrect=True, locale=None):
+        content = PublicContent.for_request(info.context)
+        options = {"page_type": page_type, "record": True, "autocorrect": autocorrect}
         try:
-            results = engine.search(
-                query, limit=limit, offset=offset, page_type=page_type, record=True, autocorrect=autocorrect
-            )
+            if locale is None:
+                results = SiteSearch(content.site).search(query, limit=limit, offset=offset, **options)
+            else:
+                results = search_in(content, _language(locale), query, limit=limit, offset=offset, **options)
         except SearchInputError as error:
             raise GraphQLError(str(error)) from error
         return SiteSearchResults(
@@ -131,8 +154,9 @@ class SearchQuery(graphene.ObjectType):
             corrected_query=results.corrected_query,
         )
 
-    def resolve_search_suggest(self, info, prefix, limit):
-        engine = SiteSearch(PublicContent.for_request(info.context).site)
+    def resolve_search_suggest(self, info, prefix, limit, locale=None):
+        language = _language(locale) if locale is not None else default_language()
+        engine = SiteSearch(PublicContent.for_request(info.context).site, locale=language)
         try:
             return engine.suggest(prefix, limit=limit)
         except SearchInputError as error:

@@ -22,7 +22,7 @@ from wagtail.models import Site
 from publishing.models import PublicPage
 
 from .analysis import Analyser
-from .analysis.analyser import WHOLE, locale_code
+from .analysis.analyser import WHOLE
 from .analysis.text import fold, words
 from .documents import Document, document_of, stored_documents
 from .models import IndexedPage, IndexedPart, Posting, Term, Word
@@ -131,7 +131,7 @@ def rebuild(sites=None, *, progress=None) -> int:
         vocabulary: dict[str, set[str]] = defaultdict(set)
         for start in range(0, len(ids), BATCH):
             for document in stored_documents(site, ids[start : start + BATCH]):
-                vocabulary[locale_code(document.locale)].update(_document_words(document))
+                vocabulary[document.locale].update(_document_words(document))
         extra = synonym_words()
         analysers = {site.pk: {locale: Analyser(locale, found | extra) for locale, found in vocabulary.items()}}
         for start in range(0, len(ids), BATCH):
@@ -177,7 +177,7 @@ def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict)
     surfaces: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
     by_site: dict[tuple[int, str], list[Document]] = defaultdict(list)
     for document in documents:
-        by_site[(document.site_id, locale_code(document.locale))].append(document)
+        by_site[(document.site_id, document.locale)].append(document)
     rows = []  # (IndexedPage, analysed) for the batch, written together
     for (site_id, locale), site_documents in by_site.items():
         analyser = _analyser(analysers.setdefault(site_id, {}), site_id, locale, site_documents)

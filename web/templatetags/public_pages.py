@@ -2,7 +2,9 @@
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from publishing.languages import default_language, languages
 from publishing.reader import PublicContent
 from publishing.records import PageRecord, build_records
 
@@ -20,6 +22,22 @@ def public_form(context, page):
         return page
     site = _content(context).site
     return build_records(site, [page.specific])[0] if site is not None else None
+
+
+@register.simple_tag(takes_context=True)
+def public_translations(context, page: PageRecord) -> list[PageRecord]:
+    """The page's public translations, for `hreflang` alternates and a language switcher."""
+    return _content(context).translations(page)
+
+
+@register.simple_tag
+def page_language(page) -> str:
+    """The language a page is in, or for pages that are not content (search) the language of the request."""
+    language = getattr(page, "locale", None)
+    if isinstance(language, str) and language:
+        return language
+    active = get_language()
+    return active if active in languages() else default_language()
 
 
 @register.simple_tag(takes_context=True)
