@@ -20,11 +20,12 @@ def search_in(content: PublicContent, language: str, query: str, *, limit: int, 
     first = SiteSearch(content.site, locale=language).search(query, limit=limit, offset=offset, **options)
     if len(chain) == 1:
         return first
+    options = _quiet(options)
     wanted = offset + limit
-    own = SiteSearch(content.site, locale=language).search(query, limit=min(wanted, 100), **_quiet(options))
+    own = SiteSearch(content.site, locale=language).search(query, limit=min(wanted, 100), **options)
     hits, total = list(own.hits), own.total_count
     for number, fallback in enumerate(chain[1:], start=1):
-        found = SiteSearch(content.site, locale=fallback).search(query, limit=min(wanted, 100), **_quiet(options))
+        found = SiteSearch(content.site, locale=fallback).search(query, limit=min(wanted, 100), **options)
         translated = content.translated([hit.page_id for hit in found.hits], chain[:number])
         extra = [replace(hit, is_fallback=True) for hit in found.hits if hit.page_id not in translated]
         hits += extra

@@ -1,10 +1,13 @@
 import re
 
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 
+from publishing.languages import default_language, languages
 from publishing.reader import PublicContent
 
-from .engine import MAX_QUERY_LENGTH, SearchInputError, SiteSearch, tidy
+from .engine import MAX_QUERY_LENGTH, SearchInputError, tidy
+from .languages import search_in
 
 RESULTS_PER_PAGE = 10
 MAX_PAGE_NUMBER = 1000
@@ -32,22 +35,24 @@ def search(request):
         "autocorrect": autocorrect,
     }
     if query:
-        engine = SiteSearch(PublicContent.for_request(request).site)
-        try:
-            results = engine.search(
-                query,
-                limit=RESULTS_PER_PAGE,
-                offset=(page_number - 1) * RESULTS_PER_PAGE,
-                record=True,
-                autocorrect=autocorrect,
+        content = PublicContent.for_request(request)
+        # /nn/search/ searches nynorsk (with its fallbacks), /search/ the default language.
+        language = get_language() if get_language() in languages() else default_language()
+
+        def run(offset, **options):
+            return search_in(
+                content, language, query, limit=RESULTS_PER_PAGE, offset=offset, autocorrect=autocorrect, **options
             )
+
+        try:
+            results = run((page_number - 1) * RESULTS_PER_PAGE, record=True)
         except SearchInputError:
             context["error"] = "Skriv inn minst ett ord å søke etter."
         else:
             if not results.hits and results.total_count and page_number > 1:
                 # A stale or hand-edited page number past the end: show the first page.
                 page_number = context["page_number"] = 1
-                results = engine.search(query, limit=RESULTS_PER_PAGE, offset=0, autocorrect=autocorrect)
+                results = run(0)
             pages = max(1, -(-results.total_count // RESULTS_PER_PAGE))
             context.update(
                 results=results,

@@ -263,3 +263,14 @@ def test_editors_see_which_pages_lack_a_translation(client, editor):
     rows = html.split("<tbody>")[1]
     assert "Omstilling</a></td>\n            <td>nn, se</td>" in rows
     assert "Infrastruktur</a></td>\n            <td>se</td>" in rows
+
+
+def test_the_search_page_searches_the_language_of_its_url(client, editor):
+    nynorsk_infrastructure(client)
+    client.logout()
+    nynorsk = client.get("/nn/search/", {"q": "daglegvarebutikkar"}).content.decode()
+    assert '<html lang="nn">' in nynorsk
+    assert INFRA_NN in nynorsk
+    bokmal = client.get("/search/", {"q": "dagligvarebutikker"}).content.decode()
+    assert INFRA_NB in bokmal
+    assert INFRA_NN not in bokmal
