@@ -56,3 +56,9 @@ def test_no_secret_is_committed():
     assert web["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?")
     assert COMPOSE["services"]["db"]["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
     assert COMPOSE["services"]["worker"]["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?")
+
+
+def test_redis_may_evict_under_its_memory_limit_because_it_only_holds_caches():
+    command = COMPOSE["services"]["redis"]["command"]
+    assert command[command.index("--maxmemory") + 1] == "256mb"
+    assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool, env_int
+from .base import DATABASES, SECRET_KEY, env_bool, env_int
 
 INSECURE_SECRET_MARKERS = ("insecure", "change-me", "changeme", "dev-only", "test-only")
 
@@ -25,3 +25,9 @@ CSRF_COOKIE_SECURE = True
 # Wagtail's live preview shows the page in a same-origin iframe, so SAMEORIGIN
 # (set in base) is required; DENY would break editing.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+# A backstop for anything the API's limits misjudge: no statement runs longer than this (PostgreSQL).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 10000)}"
+    )
