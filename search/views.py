@@ -4,10 +4,12 @@ from django.template.response import TemplateResponse
 
 from publishing.reader import PublicContent
 
-from .engine import MAX_QUERY_LENGTH, SearchInputError, SiteSearch, tidy
+from .engine import MAX_QUERY_LENGTH, SearchInputError, SiteSearch, page_model_for, tidy
 
 RESULTS_PER_PAGE = 10
 MAX_PAGE_NUMBER = 1000
+# Page numbers shown on each side of the current one; the first and last are always shown.
+PAGE_LINKS_AROUND = 2
 
 
 def _page_number(value) -> int:
@@ -18,16 +20,42 @@ def _page_number(value) -> int:
     return min(int(text), MAX_PAGE_NUMBER)
 
 
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """The page numbers to link to, with None where numbers are left out: 1 None 4 5 6 7 8 None 20."""
+    shown = sorted({1, last, *range(max(1, current - PAGE_LINKS_AROUND), min(last, current + PAGE_LINKS_AROUND) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def _page_type(value: str) -> str | None:
+    """The page type a facet link chose, as the engine names it; raises SearchInputError if there is none such."""
+    value = (value or "").strip()[:100]
+    return page_model_for(value).__name__ if value else None
+
+
 def search(request):
     """The public search page: the same engine and visibility rule as the GraphQL `siteSearch`."""
     query = tidy(request.GET.get("q", ""))[:MAX_QUERY_LENGTH]
     page_number = _page_number(request.GET.get("page"))
-    context = {"search_query": query, "results": None, "error": None, "page_number": page_number}
+    context = {"search_query": query, "results": None, "error": None, "page_number": page_number, "page_type": None}
+    try:
+        page_type = context["page_type"] = _page_type(request.GET.get("type"))
+    except SearchInputError:
+        context["error"] = "Sidetypen i adressen finnes ikke. Søk på nytt uten avgrensning."
+        query = ""
     if query:
         engine = SiteSearch(PublicContent.for_request(request).site)
         try:
             results = engine.search(
-                query, limit=RESULTS_PER_PAGE, offset=(page_number - 1) * RESULTS_PER_PAGE, record=True
+                query,
+                limit=RESULTS_PER_PAGE,
+                offset=(page_number - 1) * RESULTS_PER_PAGE,
+                page_type=page_type,
+                record=True,
             )
         except SearchInputError:
             context["error"] = "Skriv inn minst ett ord å søke etter."
@@ -35,7 +63,7 @@ def search(request):
             if not results.hits and results.total_count and page_number > 1:
                 # A stale or hand-edited page number past the end: show the first page.
                 page_number = context["page_number"] = 1
-                results = engine.search(query, limit=RESULTS_PER_PAGE, offset=0)
+                results = engine.search(query, limit=RESULTS_PER_PAGE, offset=0, page_type=page_type)
             pages = max(1, -(-results.total_count // RESULTS_PER_PAGE))
             context.update(
                 results=results,
@@ -43,5 +71,6 @@ def search(request):
                 num_pages=pages,
                 previous_page=page_number - 1 if page_number > 1 else None,
                 next_page=page_number + 1 if page_number < pages else None,
+                page_numbers=page_numbers(page_number, pages),
             )
     return TemplateResponse(request, "search/search.html", context)
