@@ -135,6 +135,28 @@ class _OnTheTestsConnection:
         self.thread.start()
         return self
 
+    def run(self, function):
+        """Call `function` on the test's connection in a thread of its own (the test's thread has Playwright's loop)."""
+        import threading
+
+        from django.db import connections
+
+        outcome = {}
+
+        def call():
+            connections["default"] = self.connection
+            try:
+                outcome["value"] = function()
+            except BaseException as error:  # handed to the test's thread
+                outcome["error"] = error
+
+        thread = threading.Thread(target=call)
+        thread.start()
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("value")
+
     def __exit__(self, *exc):
         from django.core import signals
         from django.db import close_old_connections
