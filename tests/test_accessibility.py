@@ -112,16 +112,22 @@ def visit(page, url: str, path: str):
     assert response.status == expected, f"{path}: HTTP {response.status}"
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("width", [1280, 320])
-def test_no_wcag_21_aa_violations_on_any_page(test_site, reference_content, chromium, width):
+def problems_on_every_page(site, chromium, width: int, check) -> dict[str, list[str]]:
+    """`check(page)` on each page of PAGES, in one browser window of this width; its problems by page."""
     browser, steps = chromium
     page = open_page(browser, width)
     steps.pages.append(page)
     found = {}
     for name, path in PAGES.items():
-        visit(page, test_site.url, path)
-        found[name] = axe_violations(page)
+        visit(page, site.url, path)
+        found[name] = check(page)
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 320])
+def test_no_wcag_21_aa_violations_on_any_page(test_site, reference_content, chromium, width):
+    found = problems_on_every_page(test_site, chromium, width, axe_violations)
     assert found == {name: [] for name in PAGES}
 
 
@@ -168,13 +174,7 @@ def test_nothing_is_cut_off_at_320_px_or_with_text_at_200_percent(
     test_site, reference_content, chromium, width, text_scale
 ):
     """WCAG 1.4.10 (reflow at 320 CSS px) and 1.4.4 (text at 200 %, on a wide screen and on a 1280 px screen at 200 % zoom)."""
-    browser, steps = chromium
-    page = open_page(browser, width)
-    steps.pages.append(page)
-    found = {}
-    for name, path in PAGES.items():
-        visit(page, test_site.url, path)
-        found[name] = hidden_by_zoom(page, text_scale=text_scale)
+    found = problems_on_every_page(test_site, chromium, width, lambda page: hidden_by_zoom(page, text_scale=text_scale))
     assert found == {name: [] for name in PAGES}
 
 

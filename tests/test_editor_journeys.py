@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from content_models.models import ContactPerson, ThemePage, TopicPage
 
@@ -99,6 +100,8 @@ def test_editor_creates_a_theme_page_saves_a_draft_previews_and_publishes(test_s
     page.get_by_role("link", name=re.compile("Legg til underside")).first.click()
     page.locator("#id_title").fill("Kollektivtransport")
     page.locator("#id_intro").fill("Buss og båt i hele fylket.")
+    # Wagtail makes the slug from the title in the browser; saving before it has would fail validation.
+    expect(page.locator("#id_slug")).to_have_value("kollektivtransport")
     steps.shot(page, "ny-side")
 
     add_block(page, "Seksjon")
