@@ -54,7 +54,7 @@ def graphql(site, query: str, variables=None) -> dict:
 
 def log_in(browser, site, steps):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     steps.pages.append(page)
     page.goto(f"{site.url}/admin/login/")
