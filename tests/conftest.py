@@ -1,12 +1,18 @@
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core import signals
 from django.core.cache import cache
-from django.db import connection
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import WSGIServer
+from django.db import close_old_connections, connection, connections
+from django.test.testcases import QuietWSGIRequestHandler
 
 from api import caching, persisted
 from content_models.demo_content.loader import DemoContentLoader
@@ -104,12 +110,6 @@ class _OnTheTestsConnection:
     """
 
     def __init__(self):
-        from django.contrib.staticfiles.handlers import StaticFilesHandler
-        from django.core.handlers.wsgi import WSGIHandler
-        from django.core.servers.basehttp import WSGIServer
-        from django.db import connections
-        from django.test.testcases import QuietWSGIRequestHandler
-
         self.connection = connections["default"]  # the test thread's own wrapper, not the per-thread proxy
         # Media files are not served wholesale: renditions go through the site's own checking view.
         self.server = WSGIServer(("127.0.0.1", 0), QuietWSGIRequestHandler, allow_reuse_address=False)
@@ -117,17 +117,10 @@ class _OnTheTestsConnection:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def _serve(self):
-        from django.db import connections
-
         connections["default"] = self.connection
         self.server.serve_forever()
 
     def __enter__(self):
-        import threading
-
-        from django.core import signals
-        from django.db import close_old_connections
-
         signals.request_started.disconnect(close_old_connections)
         signals.request_finished.disconnect(close_old_connections)
         self.connection.inc_thread_sharing()
@@ -137,10 +130,6 @@ class _OnTheTestsConnection:
 
     def run(self, function):
         """Call `function` on the test's connection in a thread of its own (the test's thread has Playwright's loop)."""
-        import threading
-
-        from django.db import connections
-
         outcome = {}
 
         def call():
@@ -158,9 +147,6 @@ class _OnTheTestsConnection:
         return outcome.get("value")
 
     def __exit__(self, *exc):
-        from django.core import signals
-        from django.db import close_old_connections
-
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
@@ -253,16 +239,15 @@ class Steps:
         self.folder = ARTIFACTS / "".join(c if c.isalnum() or c in "-_." else "_" for c in node.nodeid)
         shutil.rmtree(self.folder, ignore_errors=True)
         self.count = 0
-        self.pages = []
 
     def shot(self, page, name: str):
         self.count += 1
         self.folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
 
-    def finish(self, failed: bool):
+    def finish(self, failed: bool, pages):
         if failed:
-            for number, page in enumerate(p for p in self.pages if not p.is_closed()):
+            for number, page in enumerate(pages):
                 self.shot(page, f"ved-feil-{number}")
             _kept_artifacts.append(self.folder)
         else:
@@ -285,8 +270,7 @@ def chromium(request):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser, steps
         report = getattr(request.node, "report_call", None)
-        steps.pages = [page for context in browser.contexts for page in context.pages]
-        steps.finish(failed=report is None or report.failed)
+        steps.finish(report is None or report.failed, [page for context in browser.contexts for page in context.pages])
         browser.close()
 
 

@@ -114,9 +114,8 @@ def visit(page, url: str, path: str):
 
 def problems_on_every_page(site, chromium, width: int, check) -> dict[str, list[str]]:
     """`check(page)` on each page of PAGES, in one browser window of this width; its problems by page."""
-    browser, steps = chromium
+    browser, _ = chromium
     page = open_page(browser, width)
-    steps.pages.append(page)
     found = {}
     for name, path in PAGES.items():
         visit(page, site.url, path)
@@ -156,9 +155,8 @@ def test_every_page_shows_all_it_has(test_site, reference_content, chromium):
 def test_the_keyboard_reaches_every_link_and_the_search_box_in_order_with_visible_focus(
     test_site, reference_content, chromium
 ):
-    browser, steps = chromium
+    browser, _ = chromium
     page = open_page(browser)
-    steps.pages.append(page)
     for name, path in PAGES.items():
         visit(page, test_site.url, path)
         expected = focusable(page)
