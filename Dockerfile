@@ -1,4 +1,4 @@
-# Browser files (GraphiQL; later the reference site's CSS) from the npm registry, pinned by package-lock.json.
+# Browser files (GraphiQL, Designsystemet's CSS and theme) from the npm registry, pinned by package-lock.json.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./

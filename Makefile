@@ -10,8 +10,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Where a machine step cannot be done, it names the command to run again afterwards.
 MACHINE := AGAIN="make $(or $(MAKECMDGOALS),setup)" tools/machine.sh
 
-.PHONY: setup assets services dictionaries browser demo run test test-sqlite test-postgres check lint format \
-	bench bench-webhooks schema smoke worker
+.PHONY: setup assets services dictionaries browser demo run test test-sqlite test-postgres e2e check lint format \
+	bench bench-webhooks schema smoke translations worker
 
 setup: $(VENV)/.installed
 
@@ -83,6 +83,18 @@ test-sqlite: setup assets browser dictionaries
 
 test-postgres: setup assets browser dictionaries services
 	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests alone (marker `browser`): the reference site's accessibility and the editor journeys.
+# `make test` runs them too, in both passes.
+e2e: setup assets browser
+	DJANGO_SETTINGS_MODULE=cms.settings.test DATABASE_URL=sqlite:///:memory: $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+# The admin's bokmål that Wagtail lacks (locale/). The .mo files are committed, so the site needs no
+# gettext tools; after editing a .po, this compiles it (Debian's `gettext`), and a test checks they agree.
+translations: locale/nb/LC_MESSAGES/django.mo locale/nb/LC_MESSAGES/djangojs.mo
+
+locale/%.mo: locale/%.po
+	msgfmt --check-format -o $@ $<
 
 # Django's system checks (GraphiQL's files included) and no model change without its migration.
 check: setup assets

@@ -1,10 +1,18 @@
 import json
 import os
+import shutil
+import threading
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core import signals
 from django.core.cache import cache
-from django.db import connection
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import WSGIServer
+from django.db import close_old_connections, connection, connections
+from django.test.testcases import QuietWSGIRequestHandler
 
 from api import caching, persisted
 from content_models.demo_content.loader import DemoContentLoader
@@ -96,6 +104,69 @@ def _site_server(django_db_setup, django_db_blocker):
     server.stop()
 
 
+class _OnTheTestsConnection:
+    """A live server that answers on the test's own database connection, one request at a time.
+
+    What the test writes, the server sees, and what the browser makes the server write (a page an
+    editor creates in the admin) is rolled back with the test, on SQLite and PostgreSQL alike. One
+    request at a time, because the connection, its transaction and savepoints are shared. Django
+    would close a connection that is inside a transaction at the end of each request
+    (`close_old_connections`), so that is held off while the server runs.
+    """
+
+    def __init__(self):
+        self.connection = connections["default"]  # the test thread's own wrapper, not the per-thread proxy
+        # Media files are not served wholesale: renditions go through the site's own checking view.
+        self.server = WSGIServer(("127.0.0.1", 0), QuietWSGIRequestHandler, allow_reuse_address=False)
+        self.server.set_app(StaticFilesHandler(WSGIHandler()))
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def _serve(self):
+        connections["default"] = self.connection
+        self.server.serve_forever()
+
+    def __enter__(self):
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        self.connection.inc_thread_sharing()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+        return self
+
+    def run(self, function):
+        """Call `function` on the test's connection in a thread of its own (the test's thread has Playwright's loop)."""
+        outcome = {}
+
+        def call():
+            connections["default"] = self.connection
+            try:
+                outcome["value"] = function()
+            except BaseException as error:  # handed to the test's thread
+                outcome["error"] = error
+
+        thread = threading.Thread(target=call)
+        thread.start()
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("value")
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+        self.connection.dec_thread_sharing()
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def test_site(db):
+    """The site over HTTP on 127.0.0.1, seeing and rolling back what this test writes (see _OnTheTestsConnection)."""
+    with _OnTheTestsConnection() as server:
+        yield server
+
+
 @pytest.fixture
 def live_site(_site_server, db):
     """The site served over HTTP on 127.0.0.1 (pytest-django's live server), with the loaded Troms content.
@@ -138,6 +209,74 @@ class BrowserPage:
     def foreign_requests(self, origin: str) -> list[str]:
         """Requests that went anywhere but `origin` (data: URLs never leave the page)."""
         return [url for url in self.requests if urlsplit(url).scheme != "data" and not url.startswith(origin + "/")]
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Kept on the test item, so a fixture can tell at teardown whether the test failed.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+_kept_artifacts: list[Path] = []
+
+
+def pytest_sessionstart(session):
+    # Screenshots are of this run's failures only.
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _kept_artifacts:
+        terminalreporter.write_sep("-", "screenshots of failed browser tests")
+        for path in _kept_artifacts:
+            terminalreporter.write_line(str(path))
+
+
+class Steps:
+    """Screenshots of a browser test's steps, kept in test-artifacts/<test>/ only if the test fails."""
+
+    def __init__(self, node):
+        self.folder = ARTIFACTS / "".join(c if c.isalnum() or c in "-_." else "_" for c in node.nodeid)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.count = 0
+
+    def shot(self, page, name: str):
+        self.count += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=self.folder / f"{self.count:02d}-{name}.png", full_page=True)
+
+    def finish(self, failed: bool, pages):
+        if failed:
+            for number, page in enumerate(pages):
+                self.shot(page, f"ved-feil-{number}")
+            _kept_artifacts.append(self.folder)
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture
+def chromium(request):
+    """Debian's chromium through Playwright; its pages are screenshotted into test-artifacts/ if the test fails.
+
+    Yields (browser, steps). Like `browser_page`, it starts after the test's transaction and stops before
+    its rollback; while it runs, the test reads the site over HTTP, not through the ORM.
+    """
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM}: run `make browser` (make test does).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    steps = Steps(request.node)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser, steps
+        report = getattr(request.node, "report_call", None)
+        steps.finish(report is None or report.failed, [page for context in browser.contexts for page in context.pages])
+        browser.close()
 
 
 @pytest.fixture

@@ -242,7 +242,7 @@ def test_search_page_shows_results_with_excerpts_and_pagination(demo, client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'role="search"' in html
-    assert '<label for="sok">' in html
+    assert 'for="sok">Hva leter du etter?</label>' in html
     assert "treff for «Troms»" in html
     assert "<mark>" in html
     corrected = client.get("/search/", {"q": "bredbånt"}).content.decode()

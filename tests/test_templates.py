@@ -54,8 +54,37 @@ def test_pages_render_accessible_html(client, demo, path):
 @pytest.mark.django_db
 def test_theme_page_shows_sections_with_anchors_and_contacts(client, demo):
     html = client.get("/attraktive-samfunn/infrastruktur/").content.decode()
-    assert '<h2 id="bredband">Bredbånd</h2>' in html
+    assert 'id="bredband">Bredbånd</h2>' in html
     assert 'id="stotte-til-dagligvarebutikker-i-utkantstrok"' in html
     assert "Kjetil Helstad" in html
     assert "(bredbånd)" in html
     assert 'aria-label="Brødsmulesti"' in html
+
+
+def test_page_numbers_leave_out_the_middle():
+    from search.views import page_numbers
+
+    assert page_numbers(1, 1) == [1]
+    assert page_numbers(2, 4) == [1, 2, 3, 4]
+    assert page_numbers(10, 20) == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert page_numbers(20, 20) == [1, None, 18, 19, 20]
+
+
+@pytest.mark.django_db
+def test_search_page_narrows_to_a_page_type_and_names_an_unknown_one(client, demo):
+    html = client.get("/search/", {"q": "Troms", "type": "ThemePage"}).content.decode()
+    assert 'href="?q=Troms&amp;type=ThemePage" aria-current="true">Tema (' in html
+    assert "Temaside (seksjonsforside)" in html  # the other facet stays offered, with its count
+    assert 'name="type" value="ThemePage"' in html  # a new search keeps the choice
+    response = client.get("/search/", {"q": "Troms", "type": "Finnes"})
+    assert response.status_code == 200
+    assert "Sidetypen i adressen finnes ikke" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_missing_page_is_a_styled_404(client, demo):
+    response = client.get("/finnes-ikke/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Fant ikke siden" in html
+    assert "vendor/designsystemet/designsystemet.css" in html

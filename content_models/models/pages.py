@@ -129,6 +129,8 @@ class BodyPage(BasePage):
 class TopicPage(BodyPage):
     parent_page_types = ["content_models.HomePage"]
     subpage_types = ["content_models.ThemePage"]
+    # A topic is a section of the site: the home page lists it unless an editor takes it out of menus.
+    show_in_menus_default = True
 
     class Meta:
         verbose_name = "temaside (seksjonsforside)"

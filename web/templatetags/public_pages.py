@@ -68,6 +68,12 @@ def public_rendition(context, image: dict, filter_spec: str):
 
 
 @register.filter
+def sections(body: list[dict]) -> list[dict]:
+    """The section blocks of a page body, for its table of contents."""
+    return [block for block in body or () if block["block_type"] == "section"]
+
+
+@register.filter
 def paragraphs(text: str) -> list[str]:
     """Plain text split into paragraphs at blank lines."""
     return [part.strip() for part in (text or "").split("\n\n") if part.strip()]
