@@ -26,7 +26,8 @@ PAGES = {
     "alle blokktyper": EVERY_BLOCK,
     "søk uten søkeord": "/search/",
     "søk med treff": "/search/?q=bredb%C3%A5nd",
-    "søk uten treff, «Mente du»": "/search/?q=bredb%C3%A5nt",
+    "søk rettet, «Viser treff for»": "/search/?q=bredb%C3%A5nt",
+    "søk uten treff, «Mente du»": "/search/?q=bredb%C3%A5nt&rettet=nei",
     "søk, side 2": "/search/?q=Troms&page=2",
     "søk avgrenset til tema": "/search/?q=Troms&type=ThemePage",
     "søk med feil": "/search/?q=Troms&type=Finnes",
@@ -147,6 +148,8 @@ def test_every_page_shows_all_it_has(test_site, reference_content, chromium):
     visit(page, test_site.url, PAGES["søk, side 2"])
     assert page.locator("mark").count() >= 1
     assert page.get_by_role("navigation", name="Sider med søkeresultater").count() == 1
+    visit(page, test_site.url, PAGES["søk rettet, «Viser treff for»"])
+    assert "Viser treff for «bredbånd» fordi «bredbånt» ikke ga treff." in page.locator("main").inner_text()
     visit(page, test_site.url, PAGES["søk uten treff, «Mente du»"])
     assert "Mente du bredbånd?" in page.locator("main").inner_text()
 
