@@ -175,7 +175,9 @@ def test_contact_people_are_translated_apart_and_shown_in_the_pages_language(cli
     page = post(client, PAGE, {"path": INFRA_NN})["page"]
     people = [c for block in page["body"] if block for c in block.get("contacts", [])]
     assert {"name": "Rune Eliassen", "responsibility": "samfunnsutvikling"} in people
-    assert '<li lang="nb">' in client.get(INFRA_NN).content.decode()
+    html = client.get(INFRA_NN).content.decode()
+    # The one card shown in bokmål on the nynorsk page says so.
+    assert 'lang="nb"' in html.split("Rune Eliassen")[0].rsplit("<li", 1)[1]
     bokmal = post(client, "{ contactPeople { responsibility } }", {})["contactPeople"]
     assert {"responsibility": "bredbånd"} in bokmal
     assert {"responsibility": "breiband"} not in bokmal
