@@ -30,6 +30,8 @@ from .webhook_helpers import SECRET
 # Periodic work runs every second here, instead of every 10 s.
 WORKER_ENV = {
     "TASKS_BACKEND": "database",
+    # Separate processes: each sees the others' changes within production's version lease.
+    "GRAPHQL_CONTENT_VERSION_TTL": "0.25",
     "SCHEDULED_PUBLISHING_INTERVAL": "1",
     "WORKER_BEAT_INTERVAL": "0.2",
     "WEBHOOKS_RESUME_INTERVAL": "1",
