@@ -15,40 +15,31 @@ stored the new one.
 
 Inside a transaction (tests, admin actions) what is read may be uncommitted
 and nothing may be kept: the same records are made on the spot from the
-visibility rule itself (`LiveSource`), with the same code the store uses.
+visibility rule itself (`publishing.sources`), with the same code the store uses.
 
 What is read outside transactions is also kept in the process
 (`publishing.memo`), keyed by the content version and bounded in bytes: a
 repeated request runs no SQL.
 """
 
-import datetime
 from functools import cached_property
 
 import orjson
 from django.conf import settings
-from django.db import connection
-from django.db.models import Case, F, Min, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from wagtail.models import Page, Site
 
 from content_models.models import ContactPerson
 
-from .languages import default_language, fallbacks, languages, site_roots, url_prefix
+from .languages import default_language, fallbacks, languages
 from .memo import MISSING, ByteLRU
 from .models import PublicPage
-from .records import PageRecord, build_records
-from .specific import specific_pages
-from .store import FIELDS
+from .records import PageRecord
+from .sources import MAX_SECONDS, STEPLEN, LiveSource, StoredSource, first_by_language, window_q
 from .version import shared_version
-from .visibility import member_pages, page_windows, public_images, public_pages, public_snippets, site_pages
+from .visibility import public_images, public_pages, public_snippets
 
-STEPLEN = Page.steplen
 MAX_CHILDREN = 100
-# Longest that anything read is kept without looking at the schedule again.
-MAX_SECONDS = 300
 # Shorter than this, keeping something is not worth it.
 MIN_SECONDS = 0.5
 
@@ -100,7 +91,7 @@ def visible_pages(site: Site | None, version: int | None, now=None):
     if version is None:
         public = public_pages(site, now=now).values("pk")
     else:
-        public = PublicPage.objects.filter(_window_q(now), site_id=site.pk).values("page_id")
+        public = PublicPage.objects.filter(window_q(now), site_id=site.pk).values("page_id")
     # A plain `pk IN (...)` filter: search backends accept nothing more complex.
     return Page.objects.filter(pk__in=public).order_by("path")
 
@@ -119,200 +110,6 @@ def site_deadline(site: Site | None, version: int | None, now=None) -> float:
         found = source.deadline()
         _memo().set(key, found, 100, expires=found)
     return found
-
-
-def _window_q(now) -> Q:
-    return (Q(visible_from__isnull=True) | Q(visible_from__lte=now)) & (
-        Q(visible_until__isnull=True) | Q(visible_until__gt=now)
-    )
-
-
-class StoredSource:
-    """Records from the stored form; stale bodies made again on the spot."""
-
-    def __init__(self, site: Site, now):
-        self.site = site
-        self.now = now
-
-    def _select(self, condition: Q, *, window=False, window_slice=None, order=("path",)) -> list[PageRecord]:
-        rows = PublicPage.objects.filter(condition, site_id=self.site.pk)
-        if window:
-            rows = rows.filter(_window_q(self.now))
-        rows = rows.order_by(*order).values_list(*FIELDS, "stale")
-        if window_slice is not None:
-            rows = rows[window_slice]
-        records, outdated = [], []
-        for *values, stale in rows:
-            record = PageRecord(*values)
-            if stale or (record.valid_until is not None and record.valid_until <= self.now):
-                outdated.append(record)
-            records.append(record)
-        if outdated:
-            fresh = self._remake(outdated)
-            records = [fresh.get(record.page_id, record) for record in records]
-        return records
-
-    def _remake(self, records) -> dict[int, PageRecord]:
-        pages = specific_pages(Page.objects.filter(pk__in=[r.page_id for r in records]))
-        windows = {r.page_id: r.window for r in records}
-        return {r.page_id: r for r in build_records(self.site, pages, windows, now=self.now)}
-
-    def by_path(self, url_path: str) -> PageRecord | None:
-        found = self._select(Q(url_path=url_path))
-        return found[0] if found else None
-
-    def by_id(self, pk: int) -> PageRecord | None:
-        found = self._select(Q(page_id=pk))
-        return found[0] if found else None
-
-    def by_slug(self, slug: str, languages: list[str]) -> PageRecord | None:
-        """The first public page (in menu order) with this slug, in the first of the languages that has one."""
-        return _first_by_language(self._select(Q(slug=slug, locale__in=languages), window=True), languages)
-
-    def ancestors(self, paths: set[str]) -> list[PageRecord]:
-        return self._select(Q(path__in=paths))
-
-    def translations(self, keys: set, languages: list[str]) -> list[PageRecord]:
-        return self._select(Q(translation_key__in=keys, locale__in=languages))
-
-    def children(self, parent_ids: set[int], bound: int) -> list[PageRecord]:
-        """The first `bound` public children of each parent, in menu order."""
-        rank = Window(RowNumber(), partition_by=F("parent_id"), order_by=F("path").asc())
-        ranked = PublicPage.objects.filter(_window_q(self.now), site_id=self.site.pk, parent_id__in=parent_ids)
-        first = ranked.annotate(rank=rank).filter(rank__lte=bound).values("pk")
-        return self._select(Q(pk__in=first))
-
-    def listing(self, content_type_id: int | None, window_slice: slice, languages: list[str]) -> list[PageRecord]:
-        """Public pages in the first of the languages each has, in the default language's menu order."""
-        rows = PublicPage.objects.filter(_window_q(self.now), site_id=self.site.pk, locale__in=languages)
-        if content_type_id:
-            rows = rows.filter(content_type_id=content_type_id)
-        if len(languages) == 1:
-            return self._select(Q(pk__in=rows.values("pk")), window_slice=window_slice)
-        preference = Case(*(When(locale=language, then=Value(i)) for i, language in enumerate(languages)))
-        rank = Window(RowNumber(), partition_by=F("translation_key"), order_by=preference.asc())
-        best = rows.annotate(rank=rank).filter(rank=1).values("pk")
-        # Ordered where the default language has the page in its menu, else where the page itself is.
-        in_default = PublicPage.objects.filter(
-            site_id=self.site.pk, translation_key=OuterRef("translation_key"), locale=default_language()
-        ).values("path")[:1]
-        order = (Coalesce(Subquery(in_default), F("path")).asc(), "path")
-        return self._select(Q(pk__in=best), window_slice=window_slice, order=order)
-
-    def deadline(self) -> float:
-        """When (wall clock) what is read now may stop being true: the next window to open or close.
-
-        One statement: the earliest future time in each indexed column, pages and contact people alike.
-        """
-        pages, people = PublicPage._meta.db_table, ContactPerson._meta.db_table
-        branches = [(pages, column, True) for column in ("visible_from", "visible_until", "valid_until")]
-        branches += [(people, column, False) for column in ("go_live_at", "expire_at")]
-        # Table and column names are this module's constants; every value is a parameter.
-        sql = " UNION ALL ".join(
-            f"SELECT MIN({column}) AS t FROM {table} WHERE {column} > %s"  # noqa: S608
-            + (" AND site_id = %s" if by_site else "")
-            for table, column, by_site in branches
-        )
-        params = [
-            value for _, _, by_site in branches for value in ([self.now, self.site.pk] if by_site else [self.now])
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MIN(t) FROM ({sql}) AS upcoming", params)  # noqa: S608
-            (found,) = cursor.fetchone()
-        if isinstance(found, str):
-            # SQLite hands back the text it stores.
-            found = parse_datetime(found)
-        if found is not None and timezone.is_naive(found):
-            found = timezone.make_aware(found, datetime.UTC)
-        return _deadline(self.now, [found])
-
-
-class LiveSource:
-    """The same records, made on the spot from the visibility rule (inside transactions)."""
-
-    def __init__(self, site: Site, now):
-        self.site = site
-        self.now = now
-
-    def _make(self, pages) -> list[PageRecord]:
-        pages = specific_pages(pages)
-        return build_records(self.site, pages, page_windows(pages), now=self.now)
-
-    def _members(self, condition: Q) -> list[PageRecord]:
-        return self._make(member_pages(self.site).filter(condition))
-
-    def by_path(self, url_path: str) -> PageRecord | None:
-        # Wagtail's url_path runs from the tree root; a public path from a language's home page.
-        tree_paths = [root.url_path + url_path[1:] for root in site_roots(self.site)]
-        for language in languages():
-            prefix = url_prefix(language)
-            if prefix and url_path.startswith(prefix + "/"):
-                tree_paths += [root.url_path + url_path[len(prefix) + 1 :] for root in site_roots(self.site)]
-        found = [r for r in self._members(Q(url_path__in=tree_paths)) if r.url_path == url_path]
-        return found[0] if found else None
-
-    def by_id(self, pk: int) -> PageRecord | None:
-        found = self._members(Q(pk=pk))
-        return found[0] if found else None
-
-    def by_slug(self, slug: str, languages: list[str]) -> PageRecord | None:
-        pages = public_pages(self.site, now=self.now).filter(slug=slug, locale__language_code__in=languages)
-        return _first_by_language(self._make(pages), languages)
-
-    def ancestors(self, paths: set[str]) -> list[PageRecord]:
-        return self._members(Q(path__in=paths))
-
-    def translations(self, keys: set, languages: list[str]) -> list[PageRecord]:
-        return self._members(Q(translation_key__in=keys, locale__language_code__in=languages))
-
-    def children(self, parent_ids: set[int], bound: int) -> list[PageRecord]:
-        found = []
-        for path in Page.objects.filter(pk__in=parent_ids).values_list("path", flat=True):
-            below = Q(path__startswith=path, depth=len(path) // STEPLEN + 1)
-            found += self._make(public_pages(self.site, now=self.now).filter(below)[:bound])
-        return found
-
-    def listing(self, content_type_id: int | None, window_slice: slice, languages: list[str]) -> list[PageRecord]:
-        pages = public_pages(self.site, now=self.now).filter(locale__language_code__in=languages)
-        if content_type_id:
-            pages = pages.filter(content_type_id=content_type_id)
-        rows = list(pages.values_list("pk", "translation_key", "locale__language_code", "path"))
-        in_default = {key: path for _, key, language, path in rows if language == default_language()}
-        best: dict = {}
-        for pk, key, language, path in rows:
-            if key not in best or languages.index(language) < languages.index(best[key][1]):
-                best[key] = (pk, language, in_default.get(key, path), path)
-        chosen = sorted(best.values(), key=lambda found: (found[2], found[3]))[window_slice]
-        made = {r.page_id: r for r in self._make(Page.objects.filter(pk__in=[found[0] for found in chosen]))}
-        return [made[found[0]] for found in chosen]
-
-    def deadline(self) -> float:
-        now = self.now
-        found = site_pages(self.site).aggregate(
-            start=Min("go_live_at", filter=Q(go_live_at__gt=now)), end=Min("expire_at", filter=Q(expire_at__gt=now))
-        )
-        return _deadline(now, [*found.values(), *_contact_times(now)])
-
-
-def _first_by_language(records: list[PageRecord], languages: list[str]) -> PageRecord | None:
-    for language in languages:
-        for record in records:
-            if record.locale == language:
-                return record
-    return None
-
-
-def _contact_times(now) -> list:
-    found = ContactPerson.objects.aggregate(
-        start=Min("go_live_at", filter=Q(go_live_at__gt=now)), end=Min("expire_at", filter=Q(expire_at__gt=now))
-    )
-    return list(found.values())
-
-
-def _deadline(now, times) -> float:
-    upcoming = [t for t in times if t is not None]
-    seconds = MAX_SECONDS if not upcoming else min(MAX_SECONDS, (min(upcoming) - now).total_seconds())
-    return now.timestamp() + max(0.0, seconds)
 
 
 class PublicContent:
@@ -478,7 +275,7 @@ class PublicContent:
             if record.locale == language:
                 chosen.append(record)
                 continue
-            found = _first_by_language([t for t in translations if t.translation_key == record.translation_key], chain)
+            found = first_by_language([t for t in translations if t.translation_key == record.translation_key], chain)
             if found is not None:
                 self._serve([found], language)
             chosen.append(found)

@@ -149,6 +149,7 @@ def test_live_page_under_an_unpublished_parent(client, reads):
     [
         {"expire_at": timezone.now() - timedelta(minutes=1)},
         {"go_live_at": timezone.now() + timedelta(days=1)},
+        {"expired": True},
     ],
 )
 def test_page_past_its_expiry_or_before_its_go_live_that_the_scheduler_has_not_seen(client, reads, window):
@@ -289,6 +290,61 @@ def test_documents_in_restricted_collections(client, reads):
         assert SECRET not in text
         assert "hemmelig.pdf" not in text
         assert "<p>Lenketekst</p>" in text
+
+
+def test_restricted_ancestor_hides_its_whole_branch(client, reads):
+    PageViewRestriction.objects.create(page=topic(), restriction_type=PageViewRestriction.LOGIN)
+    data = api(client)
+    for title in ("Attraktive samfunn", "Omstilling", "Infrastruktur"):
+        assert title not in data
+    assert html(client, "/attraktive-samfunn/omstilling/")[0] == 302
+
+
+def test_ids_of_hidden_pages_give_null_not_errors(client, reads):
+    page = add_theme()
+    page.unpublish()
+    query = f'{{ page(id: "{page.pk}") {{ title }} }}'
+    assert client.post("/graphql/", {"query": query}, content_type="application/json").json() == {
+        "data": {"page": None}
+    }
+
+
+def test_tree_root_and_the_home_pages_parent_are_unreachable(client, reads):
+    query = f'{{ root: page(id: "{Page.get_first_root_node().pk}") {{ title }} home: page(urlPath: "/") {{ parent {{ title }} }} }}'
+    answer = client.post("/graphql/", {"query": query}, content_type="application/json").json()
+    assert answer == {"data": {"root": None, "home": {"parent": None}}}
+
+
+def test_deep_trees_are_checked_at_every_level(demo):
+    from publishing.visibility import public_pages
+
+    site = Site.objects.get(is_default_site=True)
+    parent = site.root_page
+    chain = []
+    for level in range(20):
+        parent = parent.add_child(instance=Page(title=f"Nivå {level}", slug=f"niva-{level}", live=True))
+        chain.append(parent)
+    deepest = chain[-1]
+    assert deepest.depth == 22
+    assert public_pages(site).filter(pk=deepest.pk).exists()
+    # Unpublish the parent of the deepest page, then an ancestor high up.
+    Page.objects.filter(pk=chain[-2].pk).update(live=False)
+    assert not public_pages(site).filter(pk=deepest.pk).exists()
+    Page.objects.filter(pk=chain[-2].pk).update(live=True)
+    Page.objects.filter(pk=chain[2].pk).update(live=False)
+    assert not public_pages(site).filter(pk=deepest.pk).exists()
+    assert public_pages(site).filter(pk=chain[1].pk).exists()
+
+
+def test_expired_contact_leaves_page_html_and_search_text_before_the_scheduler_runs(client, reads):
+    person = ContactPerson.objects.get(name="Fredrik Dalsbøe")
+    person.expire_at = timezone.now() - timedelta(minutes=1)
+    person.save()
+    assert ContactPerson.objects.get(pk=person.pk).live
+    page = ThemePage.objects.get(slug="infrastruktur")
+    assert "Dalsbøe" not in page.contact_text()
+    assert "Kjetil Helstad" in page.contact_text()
+    assert "Dalsbøe" not in html(client, "/attraktive-samfunn/infrastruktur/")[1]
 
 
 def test_the_store_agrees_with_the_rule_after_all_of_it(client, demo):
