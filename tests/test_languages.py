@@ -16,6 +16,8 @@ from publishing import store
 from publishing.languages import fallbacks
 from publishing.models import PublicPage
 
+from .bodies import add_block, contacts, link_to, section
+
 pytestmark = pytest.mark.django_db
 
 INFRA_NB = "/attraktive-samfunn/infrastruktur/"
@@ -158,20 +160,7 @@ def test_contact_people_are_translated_apart_and_shown_in_the_pages_language(cli
     # A person with no nynorsk translation is shown in bokmål on a nynorsk page.
     untranslated = ContactPerson.objects.get(name="Rune Eliassen")
     add_contact = ThemePage.objects.get(slug="infrastruktur", locale__language_code="nn")
-    body = add_contact.body.raw_data
-    body.append(
-        {
-            "type": "contacts",
-            "value": {
-                "heading": "Fleire",
-                "intro": "",
-                "contacts": [{"type": "item", "value": untranslated.pk, "id": "x"}],
-            },
-            "id": "fleire",
-        }
-    )
-    add_contact.body = body
-    add_contact.save_revision().publish()
+    add_block(add_contact, *contacts("Fleire", untranslated))
     page = post(client, PAGE, {"path": INFRA_NN})["page"]
     people = [c for block in page["body"] if block for c in block.get("contacts", [])]
     assert {"name": "Rune Eliassen", "responsibility": "samfunnsutvikling"} in people
@@ -240,14 +229,8 @@ def test_links_go_to_the_translation_in_the_pages_language(client, editor):
     nn_infra = nynorsk_infrastructure(client)
     omstilling = ThemePage.objects.get(slug="omstilling", locale__language_code="nb")
     nn_omstilling = translate_in_admin(client, omstilling, "nn").specific
-    body = nn_omstilling.body.raw_data
-    section = {
-        "heading": "Sjå òg",
-        "body": f'<p><a linktype="page" id="{ThemePage.objects.get(slug="infrastruktur", locale__language_code="nb").pk}">Infrastruktur</a></p>',
-    }
-    body.append({"type": "section", "value": section, "id": "lenke"})
-    nn_omstilling.body = body
-    nn_omstilling.save_revision().publish()
+    nb_infra = ThemePage.objects.get(slug="infrastruktur", locale__language_code="nb")
+    add_block(nn_omstilling, *section("Sjå òg", link_to(nb_infra, "Infrastruktur")))
     stored = json.dumps(PublicPage.objects.get(page_id=nn_omstilling.pk).data)
     assert f'href=\\"{INFRA_NN}\\"' in stored
     nn_infra.unpublish()

@@ -26,6 +26,8 @@ from wagtail.models import Collection, CollectionViewRestriction, Page, PageView
 from content_models.models import ContactPerson, HomePage, ThemePage, TopicPage
 from publishing import store
 
+from .bodies import add_blocks, link_to, related_links, section
+
 SECRET = "Hemmelig side"
 SECRET_PATH = "/attraktive-samfunn/hemmelig-side/"
 
@@ -71,13 +73,7 @@ def add_theme(title=SECRET, parent=None, **fields):
 def link_from_public_page(target: Page):
     """A rich-text link and a related link on a public theme page, pointing at `target`."""
     theme = ThemePage.objects.get(slug="omstilling")
-    body = theme.body.raw_data
-    section = {"heading": "Lenke", "body": f'<p><a linktype="page" id="{target.pk}">Lenketekst</a></p>'}
-    body.append({"type": "section", "value": section, "id": "leak-section"})
-    links = [{"type": "item", "value": {"title": "", "page": target.pk}, "id": "x"}]
-    body.append({"type": "related_links", "value": {"heading": "Lenker", "links": links}, "id": "leak-links"})
-    theme.body = body
-    theme.save_revision().publish()
+    add_blocks(theme, section("Lenke", link_to(target, "Lenketekst")), related_links("Lenker", pages=[target]))
 
 
 def api(client, page=None, **headers) -> str:
@@ -278,14 +274,11 @@ def test_documents_in_restricted_collections(client, reads):
     CollectionViewRestriction.objects.create(collection=parent, restriction_type=CollectionViewRestriction.LOGIN)
     Document = get_document_model()
     secret_doc = Document.objects.create(title=SECRET, collection=child, file=ContentFile(b"x", name="hemmelig.pdf"))
-    theme = ThemePage.objects.get(slug="omstilling")
-    body = theme.body.raw_data
-    links = [{"type": "item", "value": {"title": "", "document": secret_doc.pk}, "id": "doc"}]
-    body.append({"type": "related_links", "value": {"heading": "Dokumenter", "links": links}, "id": "docs"})
-    section = {"heading": "Dok", "body": f'<p><a linktype="document" id="{secret_doc.pk}">Lenketekst</a></p>'}
-    body.append({"type": "section", "value": section, "id": "doc-section"})
-    theme.body = body
-    theme.save_revision().publish()
+    add_blocks(
+        ThemePage.objects.get(slug="omstilling"),
+        related_links("Dokumenter", documents=[secret_doc]),
+        section("Dok", link_to(secret_doc, "Lenketekst", "document")),
+    )
     for text in (api(client), html_crawl(client)):
         assert SECRET not in text
         assert "hemmelig.pdf" not in text

@@ -21,6 +21,8 @@ from publishing import store
 from publishing.models import PublicPage, PublicReference
 from publishing.reader import PublicContent
 
+from .bodies import add_block, link_to, related_links, section
+
 pytestmark = pytest.mark.django_db
 
 
@@ -74,16 +76,7 @@ def test_view_restriction_and_its_removal(site):
 def test_moving_a_page_updates_its_path_and_the_links_to_it(site):
     theme = ThemePage.objects.get(slug="infrastruktur")
     linking = ThemePage.objects.get(slug="omstilling")
-    body = linking.body.raw_data
-    body.append(
-        {
-            "type": "section",
-            "value": {"heading": "Se også", "body": f'<p><a linktype="page" id="{theme.pk}">Infra</a></p>'},
-            "id": "s1",
-        }
-    )
-    linking.body = body
-    linking.save_revision().publish()
+    add_block(linking, *section("Se også", link_to(theme, "Infra")))
     assert 'href=\\"/attraktive-samfunn/infrastruktur/\\"' in body_of(linking)
 
     other = TopicPage(title="Annet tema", slug="annet-tema")
@@ -117,11 +110,7 @@ def test_a_draft_save_leaves_the_store_alone(site):
 def test_renaming_or_unpublishing_a_linked_page_updates_the_pages_that_link_to_it(site):
     target = ThemePage.objects.get(slug="omstilling")
     page = ThemePage.objects.get(slug="infrastruktur")
-    body = page.body.raw_data
-    links = [{"type": "item", "value": {"title": "", "page": target.pk}, "id": "l1"}]
-    body.append({"type": "related_links", "value": {"heading": "Se også", "links": links}, "id": "rl"})
-    page.body = body
-    page.save_revision().publish()
+    add_block(page, *related_links("Se også", pages=[target]))
     assert '"title": "Omstilling"' in body_of(page)
 
     target.title = "Omstilling og utvikling"
@@ -141,11 +130,7 @@ def test_a_document_in_a_newly_restricted_collection_leaves_the_pages(site):
         title="Plan", collection=collection, file=ContentFile(b"x", name="plan.pdf")
     )
     page = ThemePage.objects.get(slug="infrastruktur")
-    body = page.body.raw_data
-    links = [{"type": "item", "value": {"title": "", "document": document.pk}, "id": "d1"}]
-    body.append({"type": "related_links", "value": {"heading": "Dokumenter", "links": links}, "id": "docs"})
-    page.body = body
-    page.save_revision().publish()
+    add_block(page, *related_links("Dokumenter", documents=[document]))
     assert "plan.pdf" in body_of(page)
     CollectionViewRestriction.objects.create(collection=collection, restriction_type=CollectionViewRestriction.LOGIN)
     assert "plan.pdf" not in body_of(page)
@@ -155,16 +140,7 @@ def test_a_document_in_a_newly_restricted_collection_leaves_the_pages(site):
 def test_deleting_a_page_removes_it_and_the_links_to_it(site):
     target = ThemePage.objects.get(slug="omstilling")
     page = ThemePage.objects.get(slug="infrastruktur")
-    body = page.body.raw_data
-    body.append(
-        {
-            "type": "section",
-            "value": {"heading": "Lenke", "body": f'<p><a linktype="page" id="{target.pk}">Omstilling</a></p>'},
-            "id": "s",
-        }
-    )
-    page.body = body
-    page.save_revision().publish()
+    add_block(page, *section("Lenke", link_to(target, "Omstilling")))
     target.delete()
     assert not PublicPage.objects.filter(page_id=target.pk).exists()
     assert "<p>Omstilling</p>" in body_of(page)

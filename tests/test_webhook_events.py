@@ -19,7 +19,8 @@ from publishing.scheduling import publish_scheduled
 from webhooks import signing
 from webhooks.models import Delivery
 
-from .webhook_helpers import SECRET, add_block, bodies, item, page, publish
+from .bodies import add_block, item
+from .webhook_helpers import SECRET, bodies, page, publish
 
 pytestmark = pytest.mark.django_db
 
