@@ -23,6 +23,8 @@ from content_models.management.commands.generate_bench_content import remove as 
 from content_models.models import ContactPerson, ThemePage, TopicPage
 from publishing import reader, store, version
 
+from .bodies import item
+
 FULL_PAGE = PAGE_BY_ID
 PAGE_LIST = (
     "query Themes($limit: Int!, $offset: Int!) {"
@@ -33,10 +35,6 @@ MAX_QUERIES_FULL_PAGE = 8
 
 def _block(kind, value):
     return {"type": kind, "value": value, "id": str(uuid.uuid4())}
-
-
-def _item(value):
-    return {"type": "item", "value": value, "id": str(uuid.uuid4())}
 
 
 def make_theme_page(blocks: int) -> ThemePage:
@@ -60,13 +58,13 @@ def make_theme_page(blocks: int) -> ThemePage:
             body.append(_block("section", {"heading": f"Seksjon {number}", "body": text}))
         elif kind == "related_links":
             links = [
-                _item({"title": "", "page": target, "document": None, "url": ""}),
-                _item({"title": "", "page": None, "document": document.pk, "url": ""}),
-                _item({"title": "Regjeringen", "page": None, "document": None, "url": "https://www.regjeringen.no/"}),
+                item({"title": "", "page": target, "document": None, "url": ""}),
+                item({"title": "", "page": None, "document": document.pk, "url": ""}),
+                item({"title": "Regjeringen", "page": None, "document": None, "url": "https://www.regjeringen.no/"}),
             ]
             body.append(_block("related_links", {"heading": "Relevante lenker", "links": links}))
         else:
-            chosen = [_item(pk) for pk in people[number % len(people) :][:2] or people[:1]]
+            chosen = [item(pk) for pk in people[number % len(people) :][:2] or people[:1]]
             body.append(_block("contacts", {"heading": "Ta kontakt", "intro": "", "contacts": chosen}))
     page = topic.add_child(instance=ThemePage(title=f"Side med {blocks} blokker", slug=f"blokker-{blocks}", body=body))
     page.save_revision().publish()
