@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from api.views import PublicGraphQLView
 from search import views as search_views
-from web import media
+from web import media, sitemaps
 from web import views as web_views
 
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     # With or without the slash: APPEND_SLASH cannot redirect a POST.
     re_path(r"^graphql/?$", csrf_exempt(PublicGraphQLView.as_view()), name="graphql"),
     # Only renditions of public images; never the media folder wholesale (web/media.py).
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", sitemaps.robots, name="robots"),
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/images/(?P<name>[^/]+)$", media.serve_rendition, name="rendition"),
 ]
 

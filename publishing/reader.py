@@ -65,6 +65,9 @@ def _size(value) -> int:
     if isinstance(value, PageRecord):
         # Python objects take about three times their JSON form.
         return 600 + 3 * len(orjson.dumps(value.data))
+    if isinstance(value, tuple):
+        # A sitemap address: a path, a language code, a UUID and a datetime.
+        return 400
     return 1000
 
 
@@ -236,6 +239,12 @@ class PublicContent:
         records = [r for r in found if self._visible(r)]
         self._serve(records, chain[0])
         return self.remember(records)
+
+    def addresses(self) -> list[tuple]:
+        """Where every public page is (for sitemaps): (url_path, locale, translation_key, last_published_at)."""
+        if self.site is None:
+            return []
+        return self._kept(("addresses",), self.source.addresses, until=self.deadline())
 
     # Languages -------------------------------------------------------------------------
 

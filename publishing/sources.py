@@ -24,9 +24,10 @@ from .models import PublicPage
 from .records import PageRecord, build_records
 from .specific import specific_pages
 from .store import FIELDS
-from .visibility import member_pages, page_windows, public_pages, site_pages
+from .visibility import member_pages, page_windows, public_pages, public_path, site_pages
 
 STEPLEN = Page.steplen
+SITEMAP_FIELDS = ("url_path", "locale", "translation_key", "last_published_at")
 # Longest that anything read is kept without looking at the schedule again.
 MAX_SECONDS = 300
 
@@ -108,6 +109,11 @@ class StoredSource:
         ).values("path")[:1]
         order = (Coalesce(Subquery(in_default), F("path")).asc(), "path")
         return self._select(Q(pk__in=best), window_slice=window_slice, order=order)
+
+    def addresses(self) -> list[tuple]:
+        """(url_path, locale, translation_key, last_published_at) of every public page, in tree order."""
+        rows = PublicPage.objects.filter(window_q(self.now), site_id=self.site.pk).order_by("path")
+        return list(rows.values_list(*SITEMAP_FIELDS))
 
     def deadline(self) -> float:
         """When (wall clock) what is read now may stop being true: the next window to open or close.
@@ -195,6 +201,14 @@ class LiveSource:
         chosen = sorted(best.values(), key=lambda found: (found[2], found[3]))[window_slice]
         made = {r.page_id: r for r in self._make(Page.objects.filter(pk__in=[found[0] for found in chosen]))}
         return [made[found[0]] for found in chosen]
+
+    def addresses(self) -> list[tuple]:
+        pages = public_pages(self.site, now=self.now).order_by("path").select_related("locale")
+        fields = ("path", "url_path", "locale", "translation_key", "last_published_at")
+        return [
+            (public_path(page, self.site), page.locale.language_code, page.translation_key, page.last_published_at)
+            for page in pages.only(*fields)
+        ]
 
     def deadline(self) -> float:
         now = self.now

@@ -209,6 +209,7 @@ def test_an_unpublished_sami_draft_shows_nowhere(client, editor):
     )
     assert "Sámegillii" not in everything
     assert "luonnos" not in everything.replace('"luonnos"', "")
+    assert path_se not in client.get("/sitemap.xml").content.decode()
 
 
 def test_a_translation_of_a_restricted_page_is_restricted_too(client, editor):
@@ -222,6 +223,9 @@ def test_a_translation_of_a_restricted_page_is_restricted_too(client, editor):
     html = response.content.decode()
     assert 'name="password"' in html
     assert "Infrastruktur på nynorsk" not in html
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert INFRA_NN not in sitemap
+    assert INFRA_NB not in sitemap
     assert store.check(nn.get_site()) == []
 
 
@@ -259,3 +263,23 @@ def test_the_search_page_searches_the_language_of_its_url(client, editor):
     bokmal = client.get("/search/", {"q": "dagligvarebutikker"}).content.decode()
     assert INFRA_NB in bokmal
     assert INFRA_NN not in bokmal
+
+
+def test_sitemap_lists_each_language_and_names_the_translations(client, editor):
+    nynorsk_infrastructure(client)
+    client.logout()
+    sitemap = client.get("/sitemap.xml").content.decode()
+    nb, nn = f"http://localhost{INFRA_NB}", f"http://localhost{INFRA_NN}"
+    assert f"<loc>{nb}</loc>" in sitemap
+    assert f"<loc>{nn}</loc>" in sitemap
+    alternates = [
+        f'<xhtml:link rel="alternate" hreflang="nb" href="{nb}"/>',
+        f'<xhtml:link rel="alternate" hreflang="x-default" href="{nb}"/>',
+        f'<xhtml:link rel="alternate" hreflang="nn" href="{nn}"/>',
+    ]
+    # Under both addresses, each naming both.
+    for alternate in alternates:
+        assert sitemap.count(alternate) == 2
+    # A page with no translation names none.
+    omstilling = sitemap.split("<loc>http://localhost/attraktive-samfunn/omstilling/</loc>")[1].split("</url>")[0]
+    assert "xhtml:link" not in omstilling

@@ -94,9 +94,10 @@ def html(client, path: str, **headers):
 
 
 def html_crawl(client, **headers) -> str:
-    """The public pages that would show a hidden page: the topic's navigation and the page linking to it."""
+    """What would show a hidden page: the topic's navigation, the page linking to it and the sitemap."""
     pages = []
-    for path in ("/", "/attraktive-samfunn/", "/attraktive-samfunn/omstilling/", "/attraktive-samfunn/infrastruktur/"):
+    paths = ("/", "/attraktive-samfunn/", "/attraktive-samfunn/omstilling/", "/attraktive-samfunn/infrastruktur/")
+    for path in (*paths, "/sitemap.xml"):
         status, text = html(client, path, **headers)
         assert status == 200, path
         pages.append(text)
@@ -105,7 +106,9 @@ def html_crawl(client, **headers) -> str:
 
 def assert_hidden_everywhere(client, page, *, secret=SECRET, path=SECRET_PATH):
     assert secret not in api(client, page)
-    assert secret not in html_crawl(client)
+    crawled = html_crawl(client)
+    assert secret not in crawled
+    assert path not in crawled
     assert html(client, path)[0] == 404
 
 
@@ -120,6 +123,7 @@ def test_control_a_published_page_shows_everywhere(client, reads):
     # Navigation and related links carry Designsystemet's class; rich text stays as editors wrote it.
     assert f'<a class="ds-link" href="{SECRET_PATH}">{SECRET}</a>' in crawled
     assert f'<a href="{SECRET_PATH}">Lenketekst</a>' in crawled
+    assert f"<loc>http://localhost{SECRET_PATH}</loc>" in crawled
 
 
 def test_unpublished_page(client, reads):
@@ -243,11 +247,16 @@ def test_other_sites_pages(client, reads, settings):
     Site.objects.create(hostname="annen.example", port=80, root_page=other_home)
     link_from_public_page(secret)
     assert SECRET not in api(client, secret)
-    assert SECRET not in html_crawl(client)
+    crawled = html_crawl(client)
+    assert SECRET not in crawled
+    assert "/annet/" not in crawled
     assert html(client, "/annet/hemmelig/")[0] == 404
-    # The same content is public on its own site.
+    # The same content is public on its own site, and only there.
     assert SECRET in api(client, secret, HTTP_HOST="annen.example")
     assert SECRET in html(client, "/annet/hemmelig/", HTTP_HOST="annen.example")[1]
+    other_sitemap = html(client, "/sitemap.xml", HTTP_HOST="annen.example")[1]
+    assert "<loc>http://annen.example/annet/hemmelig/</loc>" in other_sitemap
+    assert "omstilling" not in other_sitemap
 
 
 def test_unpublished_and_expired_contacts(client, reads):
