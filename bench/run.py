@@ -73,7 +73,8 @@ if path_file then
   -- One URL path per line, asked in turn.
   for line in io.lines(path_file) do paths[#paths + 1] = line end
 end
--- Each wrk thread starts at its own share of the list, so no two threads ask for the same item in a round.
+-- Each wrk thread starts at its own share of the list, so no two threads ask for the same item in a round;
+-- BENCH_START moves every start on, so a round carries on where the last one on the same list stopped.
 local threads_started = 0
 function setup(thread)
   thread:set("thread_number", threads_started)
@@ -83,7 +84,8 @@ local turn = 0
 function init(args)
   local share = tonumber(os.getenv("BENCH_THREADS") or "1")
   local count = math.max(#bodies, #paths)
-  turn = math.floor((thread_number or 0) * count / share)
+  local start = tonumber(os.getenv("BENCH_START") or "0")
+  if count > 0 then turn = (start + math.floor((thread_number or 0) * count / share)) % count end
 end
 request = function()
   if #paths > 0 then
@@ -271,12 +273,12 @@ def run_wrk(
     body_file=None,
     paths_file=None,
     server_pid=None,
-    during=None,
+    start=0,
 ):
     if server_pid:
         wait_until_idle(server_pid)
     cpu_before = server_cpu_seconds(server_pid) if server_pid else None
-    env = {**os.environ, "BENCH_METHOD": method, "BENCH_THREADS": str(threads)}
+    env = {**os.environ, "BENCH_METHOD": method, "BENCH_THREADS": str(threads), "BENCH_START": str(start)}
     if body_file:
         env["BENCH_BODY"] = body_file
     if paths_file:
@@ -309,19 +311,21 @@ def worker_memory_mb(master_pid: int) -> list[float]:
     return sorted(sizes)
 
 
-def run_hostile(wrk, random_spec, script, options, server_pid, base, count) -> dict:
-    """Random pages measured quietly, then while `count` hostile requests arrive; memory before and after."""
+def run_hostile(run_random, server_pid, base, count) -> dict:
+    """Random pages measured quietly, then while `count` hostile requests arrive; memory before and after.
+
+    `run_random(seconds, server_pid)` times scenario 6 for that long (waiting for idle workers given a pid).
+    """
     if not count:
         return {}
-    extra = {k: v for k, v in random_spec.items() if k != "url"}
-    quiet = run_wrk(wrk, random_spec["url"], script, seconds=5, server_pid=server_pid, **options, **extra)
+    quiet = run_random(5, server_pid)
     before = worker_memory_mb(server_pid)
     attacker = subprocess.Popen(
         [PY, str(ROOT / "bench" / "hostile.py"), base, str(count)], stdout=subprocess.PIPE, text=True
     )
     during = []
     while True:
-        during.append(run_wrk(wrk, random_spec["url"], script, seconds=3, **options, **extra))
+        during.append(run_random(3, None))
         if attacker.poll() is not None:
             break
     out, _ = attacker.communicate()
@@ -685,25 +689,37 @@ def main():
         rounds = {name: [] for name in scenarios}
         log(f"scenarios: {', '.join(scenarios)}")
         options = {"threads": args.wrk_threads, "connections": args.connections}
+        # How far each list of bodies or paths has been asked through: the next run carries on from there,
+        # so a random page is asked again only after the whole list (10,000 pages) has been.
+        position: dict[str, int] = {}
+
+        def run_listed(spec, seconds, server_pid=None):
+            extra = {k: v for k, v in spec.items() if k not in ("url", "publisher")}
+            listed = extra.get("body_file") or extra.get("paths_file") or spec["url"]
+            stats = run_wrk(
+                wrk,
+                spec["url"],
+                str(script),
+                seconds=seconds,
+                server_pid=server_pid,
+                start=position.get(listed, 0),
+                **options,
+                **extra,
+            )
+            position[listed] = position.get(listed, 0) + stats["requests"] // args.wrk_threads
+            return stats
+
         log("warming up")
         for spec in scenarios.values():
-            extra = {k: v for k, v in spec.items() if k not in ("url", "publisher")}
-            run_wrk(wrk, spec["url"], str(script), seconds=2, **options, **extra)
+            run_listed(spec, seconds=2)
         publisher = Publisher(env)
         for number in range(args.rounds):
             for name, spec in scenarios.items():
-                extra = {k: v for k, v in spec.items() if k not in ("url", "publisher")}
-
-                def timed(spec=spec, extra=extra):
-                    return run_wrk(
-                        wrk, spec["url"], str(script), seconds=args.seconds, server_pid=server.pid, **options, **extra
-                    )
-
                 if spec.get("publisher"):
                     with publisher:
-                        stats = timed()
+                        stats = run_listed(spec, args.seconds, server.pid)
                 else:
-                    stats = timed()
+                    stats = run_listed(spec, args.seconds, server.pid)
                 rounds[name].append(stats)
                 log(
                     f"round {number + 1} {name:17} {stats['rps']:8.1f} req/s  p50 {stats['p50_us'] / 1000:6.1f} ms"
@@ -711,7 +727,9 @@ def main():
                 )
         memory = worker_memory_mb(server.pid)
         log(f"worker memory after the rounds: {memory} MB; {publisher.published} publishes during scenario 7")
-        hostile = run_hostile(wrk, scenarios["random"], str(script), options, server.pid, base, args.hostile)
+        hostile = run_hostile(
+            lambda seconds, pid: run_listed(scenarios["random"], seconds, pid), server.pid, base, args.hostile
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
