@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "web",
     "webhooks",
     "worker",
+    "ops",
     "django_tasks",
     "django_tasks_db",
     "corsheaders",

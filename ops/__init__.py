@@ -1,0 +1,1 @@
+"""Running the CMS as a county runs production: health, limits, logs, headers, backups."""
