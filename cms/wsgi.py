@@ -3,5 +3,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
+# Web requests get the statement timeout (cms/settings/production.py); commands and the worker do not.
+os.environ["CMS_SERVES_REQUESTS"] = "1"
 
 application = get_wsgi_application()

@@ -40,18 +40,31 @@ def test_base_settings_are_safe_and_norwegian():
     assert base.CORS_ALLOW_CREDENTIALS is False
 
 
-def test_production_puts_a_statement_timeout_on_postgresql():
-    script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+def production_database_options(*, serves_requests: bool) -> str:
+    """The PostgreSQL options production settings give a process, read without connecting."""
+    script = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+    # cms.wsgi is what gunicorn loads; importing it marks the process as a web server, as in production.
+    code = f"import cms.wsgi; {script}" if serves_requests else f"import django; django.setup(); {script}"
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "CMS_SERVES_REQUESTS"}
+    }
     environment.update(
         DJANGO_SETTINGS_MODULE="cms.settings.production",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
         SECRET_KEY=secrets.token_urlsafe(64),
         DB_STATEMENT_TIMEOUT_MS="5000",
     )
-    # Printed by the settings alone: no connection is made.
-    code = f"import django; django.setup(); {script}"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=60, check=False
     )
-    assert result.stdout.strip() == "-c statement_timeout=5000", result.stderr
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_web_requests_have_a_statement_timeout_on_postgresql():
+    assert production_database_options(serves_requests=True) == "-c statement_timeout=5000"
+
+
+def test_production_commands_and_worker_have_no_statement_timeout():
+    # A whole-site store rebuild on 10,000 pages runs statements longer than any web request should.
+    assert production_database_options(serves_requests=False) == "None"

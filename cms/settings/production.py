@@ -1,5 +1,7 @@
 """Production: refuses to start without a real secret; HTTPS hardening on."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -26,8 +28,10 @@ CSRF_COOKIE_SECURE = True
 # (set in base) is required; DENY would break editing.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
-# A backstop for anything the API's limits misjudge: no statement runs longer than this (PostgreSQL).
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+# A backstop for anything the API's limits misjudge: no statement a web request runs takes longer than this
+# (PostgreSQL). Only the web entry points (cms/wsgi.py, cms/asgi.py) set it: the worker and management commands
+# (a whole-site store rebuild, a search reindex, a migration) legitimately run longer statements.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get("CMS_SERVES_REQUESTS"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 10000)}"
     )
