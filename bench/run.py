@@ -180,13 +180,19 @@ def prepare_content(env, pages: int) -> dict:
     script = (
         "import json\n"
         "from search.models import IndexedPage\n"
+        "from publishing.models import PublicPage\n"
         "from wagtail.models import Page\n"
-        "print(json.dumps({'indexed': IndexedPage.objects.count(), 'pages': Page.objects.filter(depth__gt=1).live().count()}))\n"
+        "print(json.dumps({'indexed': IndexedPage.objects.count(), 'stored': PublicPage.objects.count(),\n"
+        "  'pages': Page.objects.filter(depth__gt=1).live().count()}))\n"
     )
     counts = json.loads(manage(env, "shell", "-c", script, capture=True).strip().splitlines()[-1])
     if counts["indexed"] < counts["pages"]:
         log(f"indexing {counts['pages']} pages for the site search")
         manage(env, "search_index")
+    # A run stopped part-way may have left the stored public form behind the pages.
+    if counts["stored"] < counts["pages"]:
+        log(f"storing the public form of {counts['pages']} pages")
+        manage(env, "rebuild_public_store")
     # Planner statistics as a production database would have them after autovacuum.
     manage(
         env,

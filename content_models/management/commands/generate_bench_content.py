@@ -270,12 +270,14 @@ class Command(BaseCommand):
         ids = generate(pages, sections=sections)
         created = time.monotonic()
         self.stdout.write(f"Created {len(ids)} theme pages in {created - started:.1f} s.")
+        # Before anything reads them: indexing and the store rebuild plan their queries on these statistics.
+        refresh_statistics()
         if not no_index:
             index_pages(ids)
             self.stdout.write(f"Indexed them for search in {time.monotonic() - created:.1f} s.")
         # Bulk inserts send no signals: the stored public form is made here (which also drops every cache).
         call_command("rebuild_public_store", stdout=self.stdout)
-        refresh_statistics()
+        refresh_statistics()  # the stored form's and the index's new rows
 
 
 def refresh_statistics():
