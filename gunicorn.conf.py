@@ -23,7 +23,12 @@ max_requests_jitter = 10000
 # Heartbeat files on tmpfs: a container's overlay disk can stall long enough to get workers killed.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn's documented advice)
 # An empty GUNICORN_ACCESSLOG turns the access log off (the benchmark does; it costs throughput).
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+# With JSON logs (production's default) the app writes one line per request itself (ops/requests.py),
+# with the request id and without the client's address, so gunicorn's own line is off unless asked for.
+_json_logs = (os.environ.get("LOG_FORMAT") or "") == "json" or (
+    not os.environ.get("LOG_FORMAT") and os.environ.get("DJANGO_SETTINGS_MODULE") == "cms.settings.production"
+)
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "" if _json_logs else "-") or None
 # The path without its query string: preview tokens and search words travel there and stay out of logs.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus'
 
