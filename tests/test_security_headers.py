@@ -10,7 +10,7 @@ from api import graphiql
 from content_models.models import ContactPerson, ThemePage
 from ops import headers
 
-from .production import last_json_line, run_production
+from .production import production_requests
 
 COMMON = {
     "Permissions-Policy": headers.PERMISSIONS_POLICY,
@@ -67,18 +67,14 @@ def test_report_only_while_trying_a_policy(client, demo, settings):
 
 
 def test_production_sends_hsts_and_the_policies_over_https():
-    code = (
-        "import json; from django.test import Client; c = Client(); "
-        "r = c.get('/health/live', secure=True); plain = c.get('/graphql/', {'query': '{ __typename }'}); "
-        "print(json.dumps([dict(r.headers), plain.status_code, plain.get('Location')]))"
-    )
-    found, plain_status, location = last_json_line(run_production(code))
+    answers, _ = production_requests()
+    found = answers["live"]
     assert found["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert found["Content-Security-Policy"] == headers.SITE_POLICY
     for name, value in COMMON.items():
         assert found[name] == value, name
     # Everything but the probes is sent to https.
-    assert (plain_status, location) == (301, "https://testserver/graphql/?query=%7B+__typename+%7D")
+    assert answers["plain"] == [301, "https://testserver/graphql/?query=%7B+__typename+%7D"]
 
 
 # In the browser -----------------------------------------------------------------------------------
