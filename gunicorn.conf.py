@@ -33,4 +33,22 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "" if _json_logs else "-") or N
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus'
 
 errorlog = "-"
+if _json_logs:
+    # gunicorn's own lines (workers booting, timeouts) as JSON too, so every line on stderr is one object.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "ops.logs.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # gunicorn writes access lines whenever a logging config is given: only if asked for here too.
+            "gunicorn.access": {
+                "handlers": ["console"] if accesslog else [],
+                "level": "INFO" if accesslog else "CRITICAL",
+                "propagate": False,
+            },
+        },
+        "root": {"handlers": [], "level": "WARNING"},
+    }
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -3,8 +3,13 @@
 import io
 import json
 import logging
+import os
+import secrets
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from django.conf import settings as django_settings
@@ -15,6 +20,7 @@ from ops.logs import JsonFormatter
 from ops.requests import HEADER
 
 from .production import production_requests
+from .test_health import closed_port
 
 
 @pytest.fixture
@@ -69,7 +75,7 @@ def test_a_sane_incoming_request_id_is_kept_and_any_other_replaced(client, demo,
 
 
 def test_every_line_of_a_request_carries_its_id(client, demo, lines, settings):
-    from .test_health import closed_port, unreachable_redis
+    from .test_health import unreachable_redis
 
     settings.CACHES = unreachable_redis(closed_port())
     response = client.get("/health/ready", HTTP_X_REQUEST_ID="probe-1")
@@ -150,3 +156,51 @@ def test_django_does_not_repeat_the_line_of_a_4xx(client, demo, caplog, lines):
     assert client.get("/finnes-ikke/").status_code == 404
     assert [record for record in caplog.records if record.name == "django.request"] == []
     assert [line["status"] for line in lines() if line.get("event") == "request"] == [404]
+
+
+def test_gunicorn_in_production_writes_only_json_lines(tmp_path):
+    """The real server: gunicorn's own lines and the app's, one JSON object each; no access line with an address."""
+    port = closed_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "LOG_FORMAT"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="cms.settings.production",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="127.0.0.1",
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_WORKERS="1",
+    )
+    env.pop("GUNICORN_ACCESSLOG", None)
+    gunicorn = str(django_settings.BASE_DIR / ".venv" / "bin" / "gunicorn")
+    server = subprocess.Popen(
+        [gunicorn, "--config", "gunicorn.conf.py", "cms.wsgi:application"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/live?x=1", timeout=5) as response:
+                    request_id = response.headers[HEADER]
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        # An empty database: not ready (and no redirect to https: the probes are exempt).
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health/ready", timeout=5)
+        assert refused.value.code == 503
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=20)
+    parsed = [json.loads(line) for line in stderr.splitlines() if line.strip()]
+    assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"] for line in parsed)
+    [ready] = [line for line in parsed if line.get("path") == "/health/ready"]
+    assert (ready["method"], ready["status"], ready["level"]) == ("GET", 503, "WARNING")
+    assert request_id
+    assert "127.0.0.1 " not in stderr
+    assert not [line for line in parsed if line["logger"] == "gunicorn.access"]
