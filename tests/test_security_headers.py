@@ -106,10 +106,11 @@ class Watched:
         if message.type == "error" and not message.text.startswith(NOT_FOUND):
             self.console.append(message.text)
 
-    def visit(self, url: str, ready=None) -> dict:
+    def visit(self, url: str, ready=None, idle=True) -> dict:
         self.console.clear()
         response = self.page.goto(url)
-        self.page.wait_for_load_state("networkidle")
+        if idle:
+            self.page.wait_for_load_state("networkidle")
         if ready:
             ready(self.page)
         return {
@@ -163,6 +164,10 @@ def test_site_admin_and_graphiql_work_under_their_policies(test_site, admin_scre
     )
     for path in admin_screens:
         found[path] = tab.visit(url + path)
+    # The site as an editor sees it: with Wagtail's user bar (its own files, under the site's policy).
+    found["/ (editor)"] = tab.visit(
+        url + "/", ready=lambda page: page.locator("wagtail-userbar").wait_for(state="attached")
+    )
     # The editor's own scripts ran: StreamField drew its blocks, Draftail its toolbar.
     tab.visit(url + f"/admin/pages/{theme}/edit/", ready=lambda page: page.locator(".Draftail-Editor").first.wait_for())
     # The live preview: the page in a frame of the admin's own.
@@ -176,13 +181,8 @@ def test_site_admin_and_graphiql_work_under_their_policies(test_site, admin_scre
     for path, seen in found.items():
         if path == "preview":
             continue
-        expected = (
-            headers.ADMIN_POLICY
-            if path.startswith("/admin/")
-            else graphiql.CONTENT_SECURITY_POLICY
-            if path == "/graphql/"
-            else headers.SITE_POLICY
-        )
+        policies = {"/admin/": headers.ADMIN_POLICY, "/graphql/": graphiql.CONTENT_SECURITY_POLICY}
+        expected = next((p for prefix, p in policies.items() if path.startswith(prefix)), headers.SITE_POLICY)
         assert seen["policy"] == expected, path
         assert seen["status"] == (404 if path == "/finnes-ikke/" else 200), path
 
