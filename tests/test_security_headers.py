@@ -94,6 +94,8 @@ class Watched:
     """A browser tab that keeps every CSP violation and console error, per page visited."""
 
     def __init__(self, context):
+        # Generous: the machine running the tests may be busy with others' (a wait is over as soon as it is met).
+        context.set_default_timeout(60_000)
         context.add_init_script(LISTEN)
         self.page = context.new_page()
         self.console = []
