@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAll
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
-from . import caching, graphiql, persisted
+from . import caching, graphiql, persisted, rate_limits
 from .cost import QueryTooExpensive, check_cost
 from .documents import prepare
 from .errors import public_message
@@ -112,6 +112,8 @@ class PublicGraphQLView(GraphQLView):
             if result is not None and len(result) > cap:
                 return _json_error(f"The answer would be larger than {cap:,} bytes: ask for fewer items or fields.")
             return HttpResponse(status=status_code, content=result, content_type="application/json")
+        except rate_limits.RateLimited as error:
+            return rate_limits.refusal(error)
         except HttpError as error:
             response = error.response
             response["Content-Type"] = "application/json"
@@ -159,6 +161,8 @@ class PublicGraphQLView(GraphQLView):
         problem = _text_problem([query, variables]) or (NUL_MESSAGE if "\\u0000" in query else None)
         if problem:
             raise _bad_request(problem)
+        # Only requests that would run count: what the caches answered never got here.
+        rate_limits.count_post(request)
 
         prepared = prepare(self.schema.graphql_schema, query)
         if prepared.errors:
@@ -178,6 +182,7 @@ class PublicGraphQLView(GraphQLView):
             check_cost(self.schema.graphql_schema, prepared.document, operation, variables, limits()["MAX_COST"])
         except QueryTooExpensive as error:
             return ExecutionResult(data=None, errors=[error])
+        rate_limits.count_fields(request, prepared.document, operation)
 
         try:
             return execute(

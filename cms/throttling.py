@@ -17,22 +17,14 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
+from ops.clients import client_ip
+
 # URL names of the forms guarded, and what besides the client identifies an attempt.
 GUARDED = {
     "wagtailadmin_login": "username",
     "wagtailcore_login": "username",
     "wagtailcore_authenticate_with_password": None,
 }
-
-
-def client_ip(request) -> str:
-    """The client's address: the last `NUM_PROXIES` hops of X-Forwarded-For are our own proxies."""
-    proxies = settings.NUM_PROXIES
-    if proxies:
-        forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class LoginThrottleMiddleware:

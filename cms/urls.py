@@ -12,6 +12,8 @@ from web import media, sitemaps
 from web import views as web_views
 
 urlpatterns = [
+    # Probes for the orchestrator (docs/operations.md); before Wagtail's catch-all page route.
+    path("", include("ops.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The API is anonymous and read-only; CSRF protects cookie sessions, which it never uses.

@@ -62,3 +62,25 @@ def test_redis_may_evict_under_its_memory_limit_because_it_only_holds_caches():
     command = COMPOSE["services"]["redis"]["command"]
     assert command[command.index("--maxmemory") + 1] == "256mb"
     assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"
+
+
+def test_web_is_health_checked_by_readiness_without_curl():
+    web = COMPOSE["services"]["web"]
+    check = web["healthcheck"]
+    assert check["test"] == ["CMD", "python", "-m", "ops.probe", "ready"]
+    # The image has Python, not curl.
+    assert "curl" not in (settings.BASE_DIR / "Dockerfile").read_text()
+    # A probe's own timeout (ops/probe.py) ends before Docker's, so a hung server reads as a failed check.
+    from ops import probe
+
+    assert int(check["timeout"].rstrip("s")) > probe.TIMEOUT
+    # The first start runs the migrations before gunicorn answers.
+    assert int(check["start_period"].rstrip("s")) >= 60
+    assert "ALLOWED_HOSTS" in web["environment"]
+
+
+def test_the_worker_starts_once_the_migrations_are_applied():
+    # The web service runs `migrate` and is healthy only when /health/ready finds no migration left.
+    worker = COMPOSE["services"]["worker"]
+    assert worker["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "migrate" in COMPOSE["services"]["web"]["command"]

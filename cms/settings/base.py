@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from ops.logs import FORMATS, logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -91,7 +93,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer is timed, logged and numbered, those of the middleware below too (ops/requests.py).
+    "ops.requests.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ops.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,6 +150,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and DATABASES[
             "timeout": env_int("SQLITE_TIMEOUT", 20),
         }
     )
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that does not answer is down: a request (or a readiness probe) says so within seconds,
+    # rather than holding a server thread for the operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -304,20 +313,32 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
-        "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        # Redis away is a slower site, not a broken one: errors read as misses, and a Redis that does
+        # not answer is given up on within a second rather than holding the request.
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 1),
+            "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 1),
+        },
     }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Wagtail logs every page action and background task at INFO; keep them for the audit log only.
-    "loggers": {
-        name: {"level": os.environ.get("LOG_LEVEL_WAGTAIL", "WARNING")}
-        for name in ("wagtail", "django_tasks", "django_tasks_db", "django.tasks", "modelsearch")
-    },
-}
+
+def logging_setting(default_format: str) -> dict:
+    """Console logs as JSON lines (LOG_FORMAT=json, production's default) or plain text (ops/logs.py)."""
+    log_format = os.environ.get("LOG_FORMAT") or default_format
+    if log_format not in FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, got {log_format!r}")
+    # Wagtail logs every page action and background task at INFO; keep them for the audit log only
+    # (each task run gets one line of its own from ops/tasks.py).
+    return logging_config(
+        log_format,
+        level=os.environ.get("LOG_LEVEL", "INFO"),
+        quiet_level=os.environ.get("LOG_LEVEL_WAGTAIL", "WARNING"),
+        quiet=("wagtail", "django_tasks", "django_tasks_db", "django.tasks", "modelsearch"),
+    )
+
+
+LOGGING = logging_setting("text")
 
 # Password guessing on the admin login and page password forms (cms/throttling.py); 0 turns it off.
 LOGIN_THROTTLE = {
@@ -332,3 +353,33 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy and Permissions-Policy (ops/headers.py); report-only to try a change of policy first.
+SECURITY_HEADERS = {
+    "CONTENT_SECURITY_POLICY": env_bool("CONTENT_SECURITY_POLICY", True),
+    "CONTENT_SECURITY_POLICY_REPORT_ONLY": env_bool("CONTENT_SECURITY_POLICY_REPORT_ONLY", False),
+    "PERMISSIONS_POLICY": True,
+}
+# The admin calls no other site: editors' e-mail addresses (hashed) would go to gravatar.com with every admin
+# page (the admin shows initials instead), and its dashboard would ask releases.wagtail.org for Wagtail's
+# latest version (upgrades are the operators' business). The admin's policy (ops/headers.py) would block both.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Per-client limits on the API's expensive requests (ops/ratelimit.py, api/rate_limits.py): so many per
+# client in each window, counted in the shared cache; 0 turns one off. Off in development.
+RATE_LIMITS = {
+    "ENABLED": env_bool("RATE_LIMITS", True),
+    "WINDOW_SECONDS": env_int("RATE_LIMIT_WINDOW_SECONDS", 60),
+    "LIMITS": {
+        # Uncached POST queries (GETs are cached and not counted).
+        "post": env_int("RATE_LIMIT_POST", 120),
+        # Each `siteSearch` run, GET or POST.
+        "search": env_int("RATE_LIMIT_SEARCH", 30),
+        # Each `searchSuggest` run: a search box asks as the user types.
+        "suggest": env_int("RATE_LIMIT_SUGGEST", 120),
+    },
+    # Networks (CIDR) never limited: a frontend's servers that call the API for all their visitors.
+    "EXEMPT": env_list("RATE_LIMIT_EXEMPT"),
+    "CACHE_ALIAS": "default",
+}

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SECRET_KEY, env_bool, env_int
+from .base import DATABASES, SECRET_KEY, env_bool, env_int, logging_setting
 
 INSECURE_SECRET_MARKERS = ("insecure", "change-me", "changeme", "dev-only", "test-only")
 
@@ -18,6 +18,8 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or any(m in SECRET_KEY.lower
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Orchestrators probe the container over plain HTTP: a redirect to https would read as a failed probe.
+SECURE_REDIRECT_EXEMPT = [r"^health/(live|ready)$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -35,3 +37,6 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get("CMS
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT_MS', 10000)}"
     )
+
+# One JSON object per line for the log shipper (ops/logs.py); LOG_FORMAT=text for reading by eye.
+LOGGING = logging_setting("json")

@@ -4,7 +4,7 @@ import os
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import API, WEBHOOKS, env_float, task_backend
+from .base import API, RATE_LIMITS, WEBHOOKS, env_bool, env_float, task_backend
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"  # noqa: S105
@@ -31,3 +31,5 @@ SEARCH_STATISTICS_FLUSH_SECONDS = 0
 TASKS = task_backend(os.environ.get("TASKS_BACKEND", "immediate"))
 # Receivers in tests listen on this machine.
 WEBHOOKS = {**WEBHOOKS, "ALLOWED_PRIVATE_HOSTS": ["localhost", "127.0.0.1", "::1"]}
+# Tests send many queries from one address; the rate-limit tests switch the limits on.
+RATE_LIMITS = {**RATE_LIMITS, "ENABLED": env_bool("RATE_LIMITS", False)}

@@ -1,0 +1,110 @@
+"""Per-client rate limits, counted in the shared cache (Redis in production) so every process counts together.
+
+A bucket allows `limit` hits per client in each fixed window of `WINDOW_SECONDS`; the hit over the limit
+is refused with 429 and `Retry-After` (the seconds until the window ends). Fixed windows cost one
+`INCR` per hit; a client can at most double its rate across a window's edge, which is fine for a limit
+that exists to keep one client from starving the rest.
+
+When the cache cannot count (Redis away) the limits fail open: the request is served. Refusing every
+search because the cache is down would turn a degraded cache into an outage of the search; the API's
+cost limits and the database's statement timeout still bound what each request can do.
+
+Clients are told apart by address (`ops.clients.client_ip`, `NUM_PROXIES` behind proxies). Networks in
+`RATE_LIMITS["EXEMPT"]` (a frontend that renders pages on its server and calls the API for all its
+visitors from one address) are not limited. The cache keys hold a hash of the address, not the address.
+"""
+
+import hashlib
+import ipaddress
+import json
+import logging
+import math
+import time
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+
+from .clients import client_ip
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "ratelimit"
+# A cache that cannot count is reported at most this often per process, not once per request.
+WARN_EVERY_SECONDS = 60
+_last_warning = [0.0]
+
+
+class RateLimited(Exception):
+    """Raised where a request is refused; carries the 429 to send."""
+
+    def __init__(self, bucket: str, retry_after: int):
+        super().__init__(bucket)
+        self.bucket = bucket
+        self.retry_after = retry_after
+
+    def response(self, message: str) -> HttpResponse:
+        body = {
+            "errors": [{"message": message, "extensions": {"code": "RATE_LIMITED", "retryAfter": self.retry_after}}]
+        }
+        response = HttpResponse(json.dumps(body), status=429, content_type="application/json")
+        response["Retry-After"] = str(self.retry_after)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@lru_cache(maxsize=8)
+def _networks(exempt: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(network, strict=False) for network in exempt)
+
+
+def exempt(address: str) -> bool:
+    networks = _networks(tuple(settings.RATE_LIMITS["EXEMPT"]))
+    if not networks:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _cannot_count(reason: str):
+    now = time.monotonic()
+    if now - _last_warning[0] >= WARN_EVERY_SECONDS:
+        _last_warning[0] = now
+        logger.warning("Rate limits are not counted (the cache %s): requests are served unlimited", reason)
+
+
+def hit(request, bucket: str, weight: int = 1):
+    """Count `weight` hits of this request's client in `bucket`; raise RateLimited when that is over the limit."""
+    config = settings.RATE_LIMITS
+    limit = config["LIMITS"].get(bucket, 0)
+    if not config["ENABLED"] or not limit or weight <= 0:
+        return
+    address = client_ip(request)
+    if exempt(address):
+        return
+    window = config["WINDOW_SECONDS"]
+    now = time.time()
+    index = int(now // window)
+    client = hashlib.sha256(address.encode()).hexdigest()[:32]
+    key = f"{PREFIX}:{bucket}:{client}:{index}"
+    cache = caches[config["CACHE_ALIAS"]]
+    try:
+        cache.add(key, 0, timeout=window + 1)
+        count = cache.incr(key, weight)
+    except ValueError:
+        # Evicted between add and incr: this hit starts the count again.
+        cache.set(key, weight, timeout=window + 1)
+        count = weight
+    except Exception as error:
+        _cannot_count(f"failed: {error.__class__.__name__}")
+        return
+    if count is None:
+        # django-redis with IGNORE_EXCEPTIONS answers None when Redis is away.
+        _cannot_count("is unreachable")
+        return
+    if count > limit:
+        raise RateLimited(bucket, max(1, math.ceil((index + 1) * window - now)))
