@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from publishing.version import bump_content_version, shared_version
+
 from .models import Synonym
 
 CACHE_KEY = "search:synonyms:v3"
@@ -50,7 +52,11 @@ NONE = Synonyms({}, frozenset(), {})
 
 
 def synonym_map() -> Synonyms:
-    found = cache.get(CACHE_KEY)
+    # Kept under the content version, which every change of a group bumps: a change made while the shared
+    # cache was unreachable (when no delete could reach it) never brings the old groups back with it.
+    version = shared_version()
+    key = f"{CACHE_KEY}:{version}" if version is not None else None
+    found = cache.get(key) if key else None
     if found is None:
         groups: dict[str, dict[str, None]] = {}
         english: set[str] = set()
@@ -68,10 +74,12 @@ def synonym_map() -> Synonyms:
 
         stems = {stem(key): key for key in groups if " " not in key and key not in english and key.isalpha()}
         found = Synonyms({key: list(variants) for key, variants in groups.items()}, frozenset(english), stems)
-        cache.set(CACHE_KEY, found, CACHE_SECONDS)
+        if key:
+            cache.set(key, found, CACHE_SECONDS)
     return found
 
 
 @receiver([post_save, post_delete], sender=Synonym)
-def _forget_synonyms(**kwargs):
-    cache.delete(CACHE_KEY)
+def _synonyms_changed(**kwargs):
+    # Search answers kept under the current version were found with the old groups: a new version ends them too.
+    bump_content_version()
