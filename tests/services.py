@@ -16,7 +16,16 @@ from pathlib import Path
 
 from .processes import free_port, wait_until
 
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+def _pg_bin() -> Path:
+    """PG_BIN, or the newest Debian PostgreSQL installed (the one tools/machine.sh installs)."""
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    installed = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return installed[-1].parent if installed else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
@@ -79,6 +88,20 @@ class PrivatePostgres:
 
     def psql(self, sql: str, database: str = "postgres"):
         self._run(str(PG_BIN / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.url(database), "-c", sql)
+
+    def copy_database(self, source_url: str, name: str):
+        """A copy of another server's database (schema and rows) as `name` here."""
+        dump = self.directory / f"{name}.dump"
+        self.psql(f"CREATE DATABASE {name} TEMPLATE template0")
+        for command in (
+            ["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), source_url],
+            ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--dbname", self.url(name), str(dump)],
+        ):
+            result = subprocess.run(
+                [str(PG_BIN / command[0]), *command[1:]], capture_output=True, text=True, timeout=120
+            )
+            assert result.returncode == 0, f"{command[0]} failed: {result.stderr}"
+        dump.unlink()
 
     def remove(self):
         if (self.data / "postmaster.pid").exists():

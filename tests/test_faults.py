@@ -4,8 +4,8 @@ Each test runs the site as production does (gunicorn with gunicorn.conf.py,
 the production settings, `manage.py worker`) against a PostgreSQL cluster and
 a Redis of its own (tests/services.py), and stops, pauses and starts those.
 The machine's shared PostgreSQL and Redis are never touched. The cluster is
-made once per run (migrated, the Troms content loaded); each test gets a
-fresh copy of that database.
+made once per run, holding a copy of the test database (migrated, the Troms
+content loaded: `django_db_setup`); each test gets a fresh copy of that.
 """
 
 import json
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.db import connection
 
 from webhooks import signing
 from webhooks.receiver import Receiver
@@ -29,21 +30,26 @@ from .processes import base_env, get, gunicorn, managed, post_query, run_manage,
 from .services import PrivatePostgres, PrivateRedis, restarted
 from .webhook_helpers import SECRET
 
-pytestmark = pytest.mark.postgres
+# django_db: the private cluster starts as a copy of the test database, so that must be made even when
+# these are the only tests run.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 PAGE = "/attraktive-samfunn/infrastruktur/"
 
 
 @pytest.fixture(scope="session")
-def private_postgres():
+def private_postgres(django_db_setup):
+    source = connection.settings_dict
+    source_url = (
+        f"postgres://{source['USER']}:{source['PASSWORD'] or ''}@{source['HOST'] or '127.0.0.1'}:"
+        f"{source['PORT'] or 5432}/{source['NAME']}"
+    )
     postgres = PrivatePostgres(Path(tempfile.mkdtemp(prefix="cms-faults-pg-")))
     try:
         postgres.init()
         postgres.start()
-        postgres.psql("CREATE DATABASE troms")
-        env = base_env(postgres.url("troms"))
-        run_manage(env, "migrate", "--noinput", timeout=300)
-        run_manage(env, "load_demo_content", timeout=300)
+        # Copied, not migrated afresh: the same schema and content in seconds instead of a minute.
+        postgres.copy_database(source_url, "troms")
         yield postgres
     finally:
         postgres.remove()
@@ -90,8 +96,7 @@ def get_title(base: str, query: str) -> tuple[int, str | None]:
     if status != 200:
         return status, None
     answer = json.loads(body)
-    if answer.get("errors"):
-        return 500, None
+    assert not answer.get("errors"), answer
     page = answer["data"]["page"]
     return status, page and page["title"]
 
