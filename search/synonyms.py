@@ -12,10 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 
-from publishing.version import bump_content_version, shared_version
+from publishing.version import shared_version
 
 from .models import Synonym
 
@@ -52,8 +50,8 @@ NONE = Synonyms({}, frozenset(), {})
 
 
 def synonym_map() -> Synonyms:
-    # Kept under the content version, which every change of a group bumps: a change made while the shared
-    # cache was unreachable (when no delete could reach it) never brings the old groups back with it.
+    # Kept under the content version, which every change of a group bumps (publishing.signals): a change made
+    # while the shared cache was out of reach never brings the old groups back with it.
     version = shared_version()
     key = f"{CACHE_KEY}:{version}" if version is not None else None
     found = cache.get(key) if key else None
@@ -77,9 +75,3 @@ def synonym_map() -> Synonyms:
         if key:
             cache.set(key, found, CACHE_SECONDS)
     return found
-
-
-@receiver([post_save, post_delete], sender=Synonym)
-def _synonyms_changed(**kwargs):
-    # Search answers kept under the current version were found with the old groups: a new version ends them too.
-    bump_content_version()
