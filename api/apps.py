@@ -8,7 +8,6 @@ class ApiConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from . import graphiql, persisted
+        from . import graphiql
 
-        persisted.connect_signals()
         checks.register(graphiql.check_assets)

@@ -24,6 +24,7 @@ from django.http import JsonResponse
 from graphql import OperationDefinitionNode
 
 from publishing.memo import ByteLRU
+from publishing.version import shared_version
 
 from .cost import query_cost
 from .documents import prepare
@@ -69,34 +70,22 @@ def _error(message: str, status: int, code: str | None = None) -> JsonResponse:
 
 
 def allowed_query(digest: str) -> str | None:
-    """The allow-listed document with this hash, cached so a hit costs no SQL."""
+    """The allow-listed document with this hash, cached so a hit costs no SQL.
+
+    Kept under the content version, which every change of the list bumps (publishing.signals): a
+    removal made while the shared cache was out of reach never lets the document run again.
+    """
     from .models import PersistedQuery
 
-    key = f"{ALLOWED_PREFIX}:{digest}"
-    query = _cache().get(key)
+    version = shared_version()
+    key = f"{ALLOWED_PREFIX}:{version}:{digest}" if version is not None else None
+    query = _cache().get(key) if key else None
     if query is None:
         query = PersistedQuery.objects.filter(sha256=digest).values_list("query", flat=True).first() or ""
         # Misses are cached briefly, so a stream of unknown hashes cannot each cost a query.
-        _cache().set(key, query, timeout=None if query else 60)
+        if key:
+            _cache().set(key, query, timeout=settings.API["PERSISTED_QUERY_TIMEOUT"] if query else 60)
     return query or None
-
-
-def forget_allowed(digest: str):
-    _cache().delete(f"{ALLOWED_PREFIX}:{digest}")
-
-
-def allow_list_changed(sender, instance, **kwargs):
-    """A registered document was changed or removed: stop answering from its cached text."""
-    forget_allowed(instance.sha256)
-
-
-def connect_signals():
-    from django.db.models.signals import post_delete, post_save
-
-    from .models import PersistedQuery
-
-    for signal in (post_save, post_delete):
-        signal.connect(allow_list_changed, sender=PersistedQuery, dispatch_uid=f"api.persisted.{signal!r}")
 
 
 def _register(schema, digest: str, query: str):

@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+
+from publishing.version import shared_version
 
 from .models import Synonym
 
@@ -50,7 +50,11 @@ NONE = Synonyms({}, frozenset(), {})
 
 
 def synonym_map() -> Synonyms:
-    found = cache.get(CACHE_KEY)
+    # Kept under the content version, which every change of a group bumps (publishing.signals): a change made
+    # while the shared cache was out of reach never brings the old groups back with it.
+    version = shared_version()
+    key = f"{CACHE_KEY}:{version}" if version is not None else None
+    found = cache.get(key) if key else None
     if found is None:
         groups: dict[str, dict[str, None]] = {}
         english: set[str] = set()
@@ -68,10 +72,6 @@ def synonym_map() -> Synonyms:
 
         stems = {stem(key): key for key in groups if " " not in key and key not in english and key.isalpha()}
         found = Synonyms({key: list(variants) for key, variants in groups.items()}, frozenset(english), stems)
-        cache.set(CACHE_KEY, found, CACHE_SECONDS)
+        if key:
+            cache.set(key, found, CACHE_SECONDS)
     return found
-
-
-@receiver([post_save, post_delete], sender=Synonym)
-def _forget_synonyms(**kwargs):
-    cache.delete(CACHE_KEY)

@@ -10,6 +10,8 @@ from wagtail.models import Page
 from api import persisted
 from api.models import PersistedQuery
 
+from .processes import free_port
+
 QUERY = 'query Theme { page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
 HASH = hashlib.sha256(QUERY.encode()).hexdigest()
 
@@ -145,3 +147,29 @@ def test_a_document_taken_off_the_allow_list_stops_being_answered(demo, get, onl
 
     PersistedQuery.objects.get(sha256=HASH).delete()
     assert get(extensions=extensions()).json()["errors"][0]["message"] == "PersistedQueryNotFound"
+
+
+@pytest.mark.django_db
+def test_a_document_taken_off_the_allow_list_while_the_cache_is_unreachable_stays_off(
+    get, only_persisted, shared_caching, settings, tmp_path
+):
+    document = tmp_path / "theme.graphql"
+    document.write_text(QUERY, encoding="utf-8")
+    call_command("register_persisted_queries", str(document))
+    assert get(extensions=extensions()).json() == {"data": {"page": {"title": "Infrastruktur"}}}
+    assert get(extensions=extensions()).json() == {"data": {"page": {"title": "Infrastruktur"}}}
+
+    # Removed while the shared cache is out of reach (a Redis on a port where nothing listens): nothing
+    # the removal tells the cache arrives. The cache then comes back holding what it held.
+    reachable = settings.CACHES
+    settings.CACHES = {"default": {**UNREACHABLE_REDIS, "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
+    PersistedQuery.objects.get(sha256=HASH).delete()
+    settings.CACHES = reachable
+
+    assert get(extensions=extensions()).json()["errors"][0]["message"] == "PersistedQueryNotFound"
+
+
+UNREACHABLE_REDIS = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+}

@@ -10,23 +10,16 @@ separate process unpublishes a page.
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from contextlib import closing
 
 import pytest
 from django.conf import settings
 
+from .processes import gunicorn, post_query
+
 QUERY = '{ page(urlPath: "/attraktive-samfunn/infrastruktur/") { title } }'
-
-
-def _free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -46,47 +39,24 @@ def production(tmp_path):
     return env, manage
 
 
-def _title(port: int):
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql/",
-        data=json.dumps({"query": QUERY}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=5) as response:
-        page = json.loads(response.read())["data"]["page"]
+def _title(base: str):
+    status, body = post_query(base, QUERY, timeout=5)
+    assert status == 200, body
+    page = json.loads(body)["data"]["page"]
     return page and page["title"]
 
 
 def test_an_unpublish_in_another_process_shows_in_every_worker_within_a_second(production):
     env, manage = production
-    port = _free_port()
-    gunicorn = str(settings.BASE_DIR / ".venv" / "bin" / "gunicorn")
-    server = subprocess.Popen(
-        [gunicorn, "--config", "gunicorn.conf.py", "--workers", "2", "--threads", "1", "cms.wsgi:application"],
-        cwd=settings.BASE_DIR,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": ""},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                assert _title(port) == "Infrastruktur"
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+    with gunicorn(env, workers=2, threads=1) as server:
+        assert _title(server.base) == "Infrastruktur"
         # Both workers have read and kept the page by now.
-        assert {_title(port) for _ in range(40)} == {"Infrastruktur"}
+        assert {_title(server.base) for _ in range(40)} == {"Infrastruktur"}
 
         script = "from content_models.models import ThemePage; ThemePage.objects.get(slug='infrastruktur').unpublish()"
         subprocess.run([*manage, "shell", "-c", script], env=env, check=True, capture_output=True, timeout=60)
         unpublished_at = time.monotonic()
         time.sleep(1.0)
         # A second after the change, every answer from every worker has it.
-        assert {_title(port) for _ in range(40)} == {None}
+        assert {_title(server.base) for _ in range(40)} == {None}
         assert time.monotonic() - unpublished_at < 5
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -6,25 +6,16 @@ Troms content) to one the subprocesses can open, and makes its changes
 through `manage.py` in subprocesses too, as an editor's request would.
 """
 
-import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from contextlib import contextmanager
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from webhooks import signing
 from webhooks.receiver import Receiver
 
+from .processes import api_title, base_env, free_port, get, managed, run_manage, wait_until
 from .webhook_helpers import SECRET
 
 # Periodic work runs every second here, instead of every 10 s.
@@ -69,90 +60,23 @@ def process_database(django_db_blocker, tmp_path_factory):
 
 
 def _env(database_url: str) -> dict:
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONUNBUFFERED": "1",
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-        "DATABASE_URL": database_url,
-        **WORKER_ENV,
-    }
+    return base_env(database_url, **WORKER_ENV)
 
 
 def manage(database_url: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=_env(database_url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return run_manage(_env(database_url), *args)
 
 
 def shell(database_url: str, code: str) -> str:
     return manage(database_url, "shell", "--no-imports", "-c", code)
 
 
-@contextmanager
 def process(database_url: str, *args: str):
-    log = open(os.devnull, "w")  # noqa: SIM115
-    child = subprocess.Popen(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=_env(database_url),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield child
-    finally:
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-        log.close()
+    return managed(_env(database_url), *args)
 
 
 def worker(database_url: str):
     return process(database_url, "worker", "--no-reload", "--no-startup-delay")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(condition, timeout: float, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"not true within {timeout} s: {condition.__doc__ or condition}")
-
-
-def get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except OSError:
-        return 0, b""
-
-
-def api_title(base: str, path: str) -> str | None:
-    query = urllib.parse.urlencode({"query": f'{{ page(urlPath: "{path}") {{ title }} }}'})
-    status, body = get(f"{base}/graphql/?{query}")
-    assert status == 200, body
-    page = json.loads(body)["data"]["page"]
-    return page and page["title"]
 
 
 SCHEDULE_PAGE = """

@@ -1,10 +1,11 @@
 """Sending deliveries: by the worker, in order per endpoint, retried with backoff, never lost.
 
 All state lives in `Delivery` rows, not in task rows: a task only says "look
-at endpoint N". A worker that dies mid-send leaves a lease that lapses, and
-the periodic `resume_overdue` hands the endpoint to a worker again, so a
-restart loses nothing (at worst a delivery is sent twice; receivers dedupe
-on `X-CMS-Delivery`).
+at endpoint N". A worker that dies mid-send leaves a lease, given up as soon
+as its heartbeat stops (`worker.liveness`) or when it lapses, and the
+periodic `resume_overdue` hands the endpoint to a worker again, so a restart
+loses nothing (at worst a delivery is sent twice, with the same body and
+`X-CMS-Delivery` id, which receivers dedupe on).
 """
 
 import logging
@@ -16,6 +17,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+
+from worker import liveness
 
 from . import signing
 from .addresses import RefusedAddress, resolve
@@ -56,13 +59,25 @@ def _claim_head(endpoint_id: int) -> Delivery | None:
         .order_by("id")
         .first()
     )
-    if head is None or head.next_attempt_at > now or (head.lease_until and head.lease_until > now):
+    if head is None or head.next_attempt_at > now:
         return None
     free = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
-    if not Delivery.objects.filter(free, pk=head.pk, status=Delivery.PENDING).update(lease_until=now + LEASE):
+    if head.lease_until and head.lease_until > now:
+        if not _holder_lost(head, now):
+            return None
+        # Taken from a dead worker: only if no one has taken it since.
+        free = Q(lease_until=head.lease_until, lease_holder=head.lease_holder)
+    taken = Delivery.objects.filter(free, pk=head.pk, status=Delivery.PENDING).update(
+        lease_until=now + LEASE, lease_holder=liveness.current_id()
+    )
+    if not taken:
         return None  # another worker took it first
     head.refresh_from_db()
     return head
+
+
+def _holder_lost(delivery: Delivery, now, alive=None) -> bool:
+    return liveness.holder_lost(delivery.lease_holder, delivery.lease_until - LEASE, now, alive)
 
 
 def _attempt(delivery: Delivery):
@@ -118,7 +133,7 @@ def _record(delivery, started, clock, status, excerpt, error, succeeded):
             )
         else:
             changes = {"next_attempt_at": min(now + timedelta(seconds=delays[attempts - 1]), give_up_at)}
-        Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, lease_until=None, **changes)
+        Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, lease_until=None, lease_holder="", **changes)
     if not succeeded and "next_attempt_at" in changes and changes["next_attempt_at"]:
         _enqueue_retry(delivery.endpoint_id, changes["next_attempt_at"])
 
@@ -135,16 +150,22 @@ def resume_overdue():
     earlier_unfinished = Delivery.objects.filter(
         endpoint=OuterRef("endpoint"), status=Delivery.PENDING, id__lt=OuterRef("id")
     )
-    overdue = (
+    heads = (
         Delivery.objects.filter(
             status=Delivery.PENDING, endpoint__enabled=True, next_attempt_at__lte=now - RESUME_GRACE
         )
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
         .exclude(Exists(earlier_unfinished))
-        .values_list("endpoint_id", flat=True)
-        .distinct()
+        .only("endpoint_id", "lease_until", "lease_holder")
     )
-    for endpoint_id in overdue:
+    alive = None
+    overdue = set()
+    for head in heads:
+        if head.lease_until and head.lease_until > now:
+            alive = liveness.alive_ids(now) if alive is None else alive
+            if not _holder_lost(head, now, alive):
+                continue
+        overdue.add(head.endpoint_id)
+    for endpoint_id in sorted(overdue):
         deliver_endpoint.enqueue(endpoint_id)
 
 
@@ -163,5 +184,6 @@ def send_again(delivery: Delivery):
         next_attempt_at=timezone.now(),
         finished_at=None,
         lease_until=None,
+        lease_holder="",
     )
     enqueue_after_commit({delivery.endpoint_id})

@@ -68,6 +68,8 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField("neste forsøk", null=True, blank=True)
     # Set while a worker sends it; a worker that dies leaves it to lapse.
     lease_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Which worker holds the lease: one that stops beating gives it up early (worker.liveness).
+    lease_holder = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField("opprettet", auto_now_add=True)
     # When it was (re)queued: the retry window counts from here.
     queued_at = models.DateTimeField("lagt i kø", default=timezone.now)

@@ -31,15 +31,22 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Answers with `statuses` in turn (then 200), records every request; a context manager."""
+    """Answers with `statuses` in turn (then 200), records every request; a context manager.
+
+    `delays` holds back the answers to the first requests by so many seconds each (a slow
+    frontend); `arrivals` has every request as soon as it is read, before its answer (status 0).
+    """
 
     secret: str
     statuses: Iterable[int] = ()
     port: int = 0
     received: list[Received] = field(default_factory=list)
+    delays: Iterable[float] = ()
+    arrivals: list[Received] = field(default_factory=list)
 
     def __post_init__(self):
         self._statuses = iter(self.statuses)
+        self._delays = iter(self.delays)
         self._arrived = threading.Condition()
         receiver = self
 
@@ -47,11 +54,19 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 valid = signing.verify(receiver.secret, self.headers.get(signing.SIGNATURE_HEADER, ""), body)
+                with receiver._arrived:
+                    receiver.arrivals.append(Received(dict(self.headers), body, time.time(), 0, valid))
+                    delay = next(receiver._delays, 0)
+                    receiver._arrived.notify_all()
+                time.sleep(delay)
                 status = next(receiver._statuses, 200) if valid else 401
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(f"svar {status}".encode())
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "text/plain; charset=utf-8")
+                    self.end_headers()
+                    self.wfile.write(f"svar {status}".encode())
+                except ConnectionError:
+                    return  # the sender gave up (or died) while we held the answer back
                 with receiver._arrived:
                     receiver.received.append(Received(dict(self.headers), body, time.time(), status, valid))
                     receiver._arrived.notify_all()
@@ -76,6 +91,12 @@ class Receiver:
         with self._arrived:
             self._arrived.wait_for(lambda: len(self.received) >= count, timeout)
             return list(self.received)
+
+    def wait_for_arrivals(self, count: int, timeout: float = 10) -> list[Received]:
+        """The first `count` requests to arrive, answered or not."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.arrivals) >= count, timeout)
+            return list(self.arrivals)
 
     def accepted(self) -> list[Received]:
         return [request for request in self.received if 200 <= request.status < 300]

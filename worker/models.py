@@ -12,6 +12,8 @@ class PeriodicJob(models.Model):
     next_run_at = models.DateTimeField("neste kjøring")
     # Set while a run is under way; a run that dies leaves it to lapse.
     running_until = models.DateTimeField("kjører til", null=True, blank=True)
+    # The worker (its id) that holds the lease: when it stops beating, the lease is handed back early.
+    run_by = models.CharField("kjøres av", max_length=64, blank=True)
     last_started_at = models.DateTimeField("sist startet", null=True, blank=True)
     last_finished_at = models.DateTimeField("sist ferdig", null=True, blank=True)
     last_error = models.TextField("siste feil", blank=True)
@@ -22,3 +24,24 @@ class PeriodicJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running worker process, written every `WORKER["HEARTBEAT_INTERVAL"]` seconds (worker.liveness).
+
+    A worker killed outright cannot say so; its row going quiet is how the
+    others learn it, and hand back the work it held.
+    """
+
+    worker_id = models.CharField("arbeider", max_length=64, primary_key=True)
+    host = models.CharField("maskin", max_length=255, blank=True)
+    pid = models.PositiveIntegerField("prosess-ID", null=True, blank=True)
+    started_at = models.DateTimeField("startet")
+    seen_at = models.DateTimeField("sist sett", db_index=True)
+
+    class Meta:
+        verbose_name = "arbeiderpuls"
+        verbose_name_plural = "arbeiderpulser"
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -21,11 +21,13 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from . import liveness
 from .models import PeriodicJob
 
 logger = logging.getLogger(__name__)
 
-# A run that has not finished after this long is taken to have died with its worker.
+# A run that has not finished after this long is taken to have died, even if its worker still beats
+# (`worker.liveness` frees the lease sooner when the worker itself stops).
 RUN_LEASE = timedelta(minutes=15)
 
 
@@ -69,7 +71,10 @@ def run_periodic(name: str):
     path, _every = jobs()[name]
     now = timezone.now()
     free = Q(running_until__isnull=True) | Q(running_until__lt=now)
-    if not PeriodicJob.objects.filter(free, name=name).update(running_until=now + RUN_LEASE, last_started_at=now):
+    taken = PeriodicJob.objects.filter(free, name=name).update(
+        running_until=now + RUN_LEASE, last_started_at=now, run_by=liveness.current_id()
+    )
+    if not taken:
         return "skipped: still running"
     error = ""
     try:

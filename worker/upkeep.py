@@ -7,11 +7,11 @@ from django_tasks_db.models import DBTaskResult
 
 
 def prune_task_results():
-    """Finished task rows older than the retention, and rows of tasks whose worker died running them.
+    """Finished task rows older than the retention, and rows marked running for longer than that.
 
-    Queued tasks stay. Work that must survive a dying worker (webhook
-    deliveries, scheduled publishing) keeps its own state and is picked up
-    again by a periodic job, not by re-running a task row.
+    Queued tasks stay. A task whose worker died is queued again long before
+    this (`worker.liveness.reclaim`); a row still running after days belongs
+    to a worker stuck for good, and nothing of it is worth keeping.
     """
     cutoff = timezone.now() - timedelta(days=settings.WORKER["TASK_RESULTS_RETENTION_DAYS"])
     DBTaskResult.objects.filter(

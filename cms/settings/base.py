@@ -248,7 +248,14 @@ WORKER = {
         "webhook-log-cleanup": ("webhooks.delivery.prune_old", 3600),
         "search-upkeep": ("search.upkeep.run", 3600),
         "task-results-cleanup": ("worker.upkeep.prune_task_results", 3600),
+        # Tasks and leases of workers that stopped beating (killed outright) are handed back (worker/liveness.py).
+        "worker-reclaim": ("worker.liveness.reclaim", env_float("WORKER_RECLAIM_INTERVAL", 5)),
     },
+    # Each worker writes a heartbeat this often; one silent for HEARTBEAT_TIMEOUT seconds is taken for dead.
+    # The timeout must outlast a database restart or a long pause, or a live worker's task runs twice;
+    # below the webhook delivery lease (60 s), so a dead worker's delivery is sent again before that lapses.
+    "HEARTBEAT_INTERVAL": env_float("WORKER_HEARTBEAT_INTERVAL", 5),
+    "HEARTBEAT_TIMEOUT": env_float("WORKER_HEARTBEAT_TIMEOUT", 30),
     # Finished task rows are kept this long (the queue table stays small).
     "TASK_RESULTS_RETENTION_DAYS": env_int("TASK_RESULTS_RETENTION_DAYS", 7),
 }
@@ -313,12 +320,12 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
-        # Redis away is a slower site, not a broken one: errors read as misses, and a Redis that does
-        # not answer is given up on within a second rather than holding the request.
+        # Redis down or stalled: every cache call fails fast and the request goes on from the database.
+        # Without timeouts a paused Redis would hold each request until the kernel gave up on it.
         "OPTIONS": {
             "IGNORE_EXCEPTIONS": True,
-            "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 1),
-            "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 1),
+            "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 0.25),
+            "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 0.5),
         },
     }
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
+from worker.liveness import Heartbeat
 from worker.periodic import Beat
 
 
@@ -35,9 +36,17 @@ class Command(db_worker.Command):
     def handle(self, *args, periodic=True, **options):
         reloading = options["reload"] and not options["batch"]
         # With autoreload the parent process only watches files; the child does the work.
-        if periodic and not options["batch"] and (not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
+        working = not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"
+        heartbeat = Heartbeat(options["worker_id"]) if working else None
+        if heartbeat:
+            heartbeat.start()
+        if periodic and not options["batch"] and working:
             Beat().start()
-        if options["verbosity"] and (not reloading or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"):
+        if options["verbosity"] and working:
             jobs = ", ".join(settings.WORKER["PERIODIC_JOBS"]) if periodic else "none"
             self.stdout.write(f"Worker started (poll every {options['interval']:g} s; periodic jobs: {jobs})")
-        return super().handle(*args, **options)
+        try:
+            return super().handle(*args, **options)
+        finally:
+            if heartbeat:
+                heartbeat.stop()
