@@ -32,6 +32,10 @@ public_content_changed = django.dispatch.Signal()
 # Sent inside the writing transaction whenever stored public pages are written (`records`) or removed (`removed`,
 # page ids): for what is derived from the stored form itself (the search index).
 pages_stored = django.dispatch.Signal()
+# Sent inside the writing transaction when stored pages that show changed items (`kind`, `target_ids`) are marked
+# stale (`pages`, page ids): readers make those bodies again on the spot, but what is derived from the stored form
+# (the search index) must stop showing the items now, not when the worker stores the pages again.
+referrers_stale = django.dispatch.Signal()
 
 EVENTS = (
     "page.published",

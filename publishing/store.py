@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Page, Site
 
-from .events import ChangeSet, pages_stored, pending_changes
+from .events import ChangeSet, pages_stored, pending_changes, referrers_stale
 from .languages import site_roots
 from .models import PublicPage, PublicReference
 from .records import PageRecord, build_records, references
@@ -259,7 +259,10 @@ def mark_referrers_stale(kind: str, target_ids, changes: ChangeSet | None = None
     if changes is not None:
         for site, path, page_id in pages_showing(kind, target_ids):
             changes.also(site, paths=[path], tags=[f"page:{page_id}"])
+    pages = list(rows.values_list("page_id", flat=True).distinct())
     marked = rows.update(stale=True)
+    if pages:
+        referrers_stale.send(sender=mark_referrers_stale, kind=kind, target_ids=target_ids, pages=pages)
     if marked:
         # Enqueued in this transaction: the worker sees the task exactly when it can see the change.
         refresh_stale_pages.enqueue()

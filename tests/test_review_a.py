@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from content_models.models import ContactPerson, ThemePage
+from publishing import store
 
 NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
 
@@ -24,10 +25,28 @@ def search(gql, query):
     return json.dumps(found["data"], ensure_ascii=False)
 
 
-def test_unpublished_contact_leaves_search_at_once(gql, demo, empty_caches, no_worker):
+@pytest.mark.parametrize("change", ["unpublish", "delete"])
+def test_a_contact_taken_down_leaves_search_before_the_worker_runs(gql, client, demo, empty_caches, no_worker, change):
+    person = ContactPerson.objects.get(name="Kjetil Helstad")
     assert "Helstad" in search(gql, "Kjetil Helstad")
-    ContactPerson.objects.get(name="Kjetil Helstad").unpublish()
+    assert "<mark>Helstad</mark>" in client.get("/search/", {"q": "Kjetil Helstad"}).content.decode()
+    getattr(person, change)()
     assert "Helstad" not in search(gql, "Kjetil Helstad")
+    # The search page repeats the query; only a hit marks it.
+    assert "<mark>Helstad</mark>" not in client.get("/search/", {"q": "Kjetil Helstad"}).content.decode()
+    # Once the worker has made the pages again, the index holds exactly what they show.
+    store.refresh_stale_all()
+    assert "Helstad" not in search(gql, "Kjetil Helstad")
+    assert "Dalsbøe" in search(gql, "Fredrik Dalsbøe")
+
+
+def test_a_contact_published_again_is_found_again_once_the_worker_has_run(gql, demo, empty_caches, no_worker):
+    person = ContactPerson.objects.get(name="Kjetil Helstad")
+    person.unpublish()
+    store.refresh_stale_all()
+    person.save_revision().publish()
+    store.refresh_stale_all()
+    assert "Helstad" in search(gql, "Kjetil Helstad")
 
 
 INFRASTRUCTURE = "/attraktive-samfunn/infrastruktur/"
