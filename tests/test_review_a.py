@@ -6,8 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import PageViewRestriction
 
-from content_models.models import ContactPerson, ThemePage
+from content_models.models import ContactPerson, ThemePage, TopicPage
 from publishing import store
 
 NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
@@ -63,3 +66,35 @@ def test_a_contact_expiring_on_schedule_leaves_a_page_kept_in_memory(gql, shared
     time.sleep(1.2)
     assert "Dalsbøe" not in json.dumps(gql(PAGE_CONTACTS, {"path": INFRASTRUCTURE}), ensure_ascii=False)
     assert "Dalsbøe" not in client.get(INFRASTRUCTURE).content.decode()
+
+
+def add_theme(title, parent=None, *, publish=True):
+    parent = parent or TopicPage.objects.get()
+    # As the admin makes it: a draft until it is published.
+    page = parent.add_child(instance=ThemePage(title=title, slug=slugify(title), live=False))
+    if publish:
+        page.save_revision().publish()
+    return ThemePage.objects.get(pk=page.pk)
+
+
+def test_the_redirect_left_by_a_move_into_a_draft_does_not_tell_the_drafts_address(client, demo, empty_caches):
+    page = add_theme("Prosjekt")
+    public_parent = add_theme("Arkiv")
+    # Control: moved to a public place, the old address leads to the new one.
+    page.move(public_parent, "last-child")
+    response = client.get("/attraktive-samfunn/prosjekt/")
+    assert (response.status_code, response["Location"]) == (301, "/attraktive-samfunn/arkiv/prosjekt/")
+    draft = add_theme("Hemmelig omorganisering", publish=False)
+    ThemePage.objects.get(pk=page.pk).move(draft, "last-child")
+    for old in ("/attraktive-samfunn/prosjekt/", "/attraktive-samfunn/arkiv/prosjekt/"):
+        response = client.get(old)
+        assert "hemmelig-omorganisering" not in response.get("Location", "")
+        assert response.status_code == 404
+
+
+def test_a_redirect_to_a_page_that_is_no_longer_public_is_a_404(client, demo, empty_caches):
+    page = add_theme("Hemmelig side")
+    Redirect.objects.create(old_path="/gammel-adresse", redirect_page=page, site=None)
+    assert client.get("/gammel-adresse/")["Location"] == "/attraktive-samfunn/hemmelig-side/"
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get("/gammel-adresse/").status_code == 404
