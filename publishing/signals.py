@@ -13,6 +13,7 @@ expiry need no signal: readers apply the stored windows with the clock.
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -70,6 +71,22 @@ def _page_changed(sender, instance, **kwargs):
         store.refresh_subtree(page)
 
 
+def _refresh_aliases_below(pages):
+    """Refresh the aliases of every page in these subtrees, wherever the aliases are.
+
+    An alias shows its original's content, so it is hidden wherever the original is restricted, but it is
+    not below the original: refreshing the original's subtree does not reach it.
+    """
+    under = Q()
+    for page in pages:
+        under |= Q(alias_of__path__startswith=page.path)
+    done = [page.path for page in pages]
+    for alias in Page.objects.filter(under).order_by("path") if done else ():
+        if not any(alias.path.startswith(path) for path in done):
+            store.refresh_subtree(alias)
+            done.append(alias.path)
+
+
 def _page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
     # A move shifts the paths of siblings too, in the old place and the new one.
     for parent in {parent_page_before.pk, parent_page_after.pk} if parent_page_before and parent_page_after else ():
@@ -77,6 +94,10 @@ def _page_moved(sender, instance, parent_page_before=None, parent_page_after=Non
         if page is not None:
             store.refresh_subtree(page)
     _page_changed(sender, instance)
+    # Moved under a restricted page, the moved pages' aliases elsewhere are hidden with them.
+    moved = Page.objects.filter(pk=instance.pk).first()
+    if moved is not None:
+        _refresh_aliases_below([moved])
 
 
 def _page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
@@ -89,8 +110,10 @@ def _restriction_changed(sender, instance, **kwargs):
     # A restriction hides the page's translations too (they show the same content).
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        for translation in Page.objects.filter(translation_key=page.translation_key):
+        translations = list(Page.objects.filter(translation_key=page.translation_key))
+        for translation in translations:
             store.refresh_subtree(translation)
+        _refresh_aliases_below(translations)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from content_models.models import ContactPerson, ThemePage, TopicPage
 from publishing import store
@@ -98,3 +98,28 @@ def test_a_redirect_to_a_page_that_is_no_longer_public_is_a_404(client, demo, em
     assert client.get("/gammel-adresse/")["Location"] == "/attraktive-samfunn/hemmelig-side/"
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     assert client.get("/gammel-adresse/").status_code == 404
+
+
+SECRET_TEXT = "Innhold bak passord"
+PAGE_INTRO = "query($path: String) { page(urlPath: $path) { title ... on ThemePage { intro } } }"
+
+
+@pytest.mark.parametrize("restricted", ["original", "its parent", "moved under a restricted page"])
+def test_an_alias_made_before_its_original_was_restricted_is_hidden_with_it(gql, client, shared_caching, restricted):
+    parent = add_theme("Forelder")
+    original = add_theme("Original", parent)
+    original.intro = SECRET_TEXT
+    original.save_revision().publish()
+    original.create_alias(parent=TopicPage.objects.get(), update_slug="kopi")
+    assert gql(PAGE_INTRO, {"path": "/attraktive-samfunn/kopi/"})["data"]["page"]["intro"] == SECRET_TEXT
+    if restricted == "moved under a restricted page":
+        private = add_theme("Privat")
+        PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+        ThemePage.objects.get(pk=original.pk).move(private, "last-child")
+    else:
+        target = original if restricted == "original" else parent
+        PageViewRestriction.objects.create(page=target, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    assert gql(PAGE_INTRO, {"path": "/attraktive-samfunn/kopi/"})["data"]["page"] is None
+    assert SECRET_TEXT not in client.get("/attraktive-samfunn/kopi/").content.decode()
+    assert "/attraktive-samfunn/kopi/" not in client.get("/sitemap.xml").content.decode()
+    assert store.check(Site.objects.get(is_default_site=True)) == []
