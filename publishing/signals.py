@@ -71,20 +71,30 @@ def _page_changed(sender, instance, **kwargs):
         store.refresh_subtree(page)
 
 
-def _refresh_aliases_below(pages):
-    """Refresh the aliases of every page in these subtrees, wherever the aliases are.
+def _refresh_followers(pages):
+    """Refresh what shows the content of pages in these (just refreshed) subtrees from elsewhere in the tree.
 
-    An alias shows its original's content, so it is hidden wherever the original is restricted, but it is
-    not below the original: refreshing the original's subtree does not reach it.
+    Their translations (a restriction on or above a page hides its translations) and their aliases (an alias
+    is hidden wherever its original is restricted) are not below them, so refreshing a subtree does not reach
+    them; nor does it reach what follows those in turn. Language trees mostly mirror each other, so most
+    followers lie below a subtree already refreshed and are skipped.
     """
-    under = Q()
-    for page in pages:
-        under |= Q(alias_of__path__startswith=page.path)
     done = [page.path for page in pages]
-    for alias in Page.objects.filter(under).order_by("path") if done else ():
-        if not any(alias.path.startswith(path) for path in done):
-            store.refresh_subtree(alias)
-            done.append(alias.path)
+    frontier = list(pages)
+    while frontier:
+        under = Q()
+        for page in frontier:
+            under |= Q(path__startswith=page.path)
+        below = Page.objects.filter(under)
+        followers = Page.objects.filter(
+            Q(translation_key__in=below.values("translation_key")) | Q(alias_of__in=below.values("pk"))
+        ).order_by("path")
+        frontier = []
+        for follower in followers.only("pk", "path"):
+            if not any(follower.path.startswith(path) for path in done):
+                store.refresh_subtree(follower)
+                done.append(follower.path)
+                frontier.append(follower)
 
 
 def _page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
@@ -94,10 +104,10 @@ def _page_moved(sender, instance, parent_page_before=None, parent_page_after=Non
         if page is not None:
             store.refresh_subtree(page)
     _page_changed(sender, instance)
-    # Moved under a restricted page, the moved pages' aliases elsewhere are hidden with them.
+    # Moved under a restricted page, the moved pages' translations and aliases elsewhere are hidden with them.
     moved = Page.objects.filter(pk=instance.pk).first()
     if moved is not None:
-        _refresh_aliases_below([moved])
+        _refresh_followers([moved])
 
 
 def _page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
@@ -113,7 +123,7 @@ def _restriction_changed(sender, instance, **kwargs):
         translations = list(Page.objects.filter(translation_key=page.translation_key))
         for translation in translations:
             store.refresh_subtree(translation)
-        _refresh_aliases_below(translations)
+        _refresh_followers(translations)
 
 
 @transaction.atomic

@@ -3,15 +3,19 @@
 import json
 import time
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Locale, PageViewRestriction, Site
 
 from content_models.models import ContactPerson, ThemePage, TopicPage
 from publishing import store
+from search.models import IndexedPage
 
 NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
 
@@ -43,6 +47,18 @@ def test_a_contact_taken_down_leaves_search_before_the_worker_runs(gql, client, 
     assert "Dalsbøe" in search(gql, "Fredrik Dalsbøe")
 
 
+@pytest.mark.parametrize("rebuild", [[], ["--missing"]])
+def test_a_search_rebuild_while_the_worker_is_behind_does_not_bring_a_contact_back(
+    gql, demo, empty_caches, no_worker, rebuild
+):
+    ContactPerson.objects.get(name="Kjetil Helstad").unpublish()
+    if rebuild:
+        IndexedPage.objects.filter(page__slug="infrastruktur").delete()
+    call_command("search_index", *rebuild, stdout=StringIO(), stderr=StringIO())
+    assert "Helstad" not in search(gql, "Kjetil Helstad")
+    assert "Dalsbøe" in search(gql, "Fredrik Dalsbøe")
+
+
 def test_a_contact_published_again_is_found_again_once_the_worker_has_run(gql, demo, empty_caches, no_worker):
     person = ContactPerson.objects.get(name="Kjetil Helstad")
     person.unpublish()
@@ -69,7 +85,7 @@ def test_a_contact_expiring_on_schedule_leaves_a_page_kept_in_memory(gql, shared
 
 
 def add_theme(title, parent=None, *, publish=True):
-    parent = parent or TopicPage.objects.get()
+    parent = parent or TopicPage.objects.get(locale__language_code="nb")
     # As the admin makes it: a draft until it is published.
     page = parent.add_child(instance=ThemePage(title=title, slug=slugify(title), live=False))
     if publish:
@@ -122,4 +138,46 @@ def test_an_alias_made_before_its_original_was_restricted_is_hidden_with_it(gql,
     assert gql(PAGE_INTRO, {"path": "/attraktive-samfunn/kopi/"})["data"]["page"] is None
     assert SECRET_TEXT not in client.get("/attraktive-samfunn/kopi/").content.decode()
     assert "/attraktive-samfunn/kopi/" not in client.get("/sitemap.xml").content.decode()
+    assert store.check(Site.objects.get(is_default_site=True)) == []
+
+
+@pytest.fixture
+def translator(client, demo):
+    user = User.objects.create_user("oversetter", password="passord-som-er-langt")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def translated(client, user, page, language: str):
+    """wagtail-localize's «Translate» action as an editor submits it, then the translation published."""
+    locale = Locale.objects.get(language_code=language)
+    client.force_login(user)
+    response = client.post(f"/admin/localize/submit/page/{page.pk}/", {"locales": [locale.pk]})
+    client.logout()
+    assert response.status_code == 302
+    translation = page.get_translation(locale).specific
+    translation.intro = SECRET_TEXT
+    translation.save_revision().publish()
+    return translation
+
+
+INFRA_NN = "/nn/attraktive-samfunn/infrastruktur/"
+
+
+@pytest.mark.parametrize("how", ["moved under a restricted page", "restricted parent"])
+def test_a_translation_of_a_page_under_a_restriction_is_hidden_too(gql, client, translator, how):
+    infra = ThemePage.objects.get(slug="infrastruktur", locale__language_code="nb")
+    translated(client, translator, infra, "nn")
+    assert gql(PAGE_INTRO, {"path": INFRA_NN})["data"]["page"]["intro"] == SECRET_TEXT
+    private = add_theme("Privat")
+    if how == "restricted parent":
+        infra.move(private, "last-child")
+        PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    else:
+        PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+        infra.move(private, "last-child")
+    assert gql(PAGE_INTRO, {"path": "/attraktive-samfunn/privat/infrastruktur/"})["data"]["page"] is None
+    assert gql(PAGE_INTRO, {"path": INFRA_NN})["data"]["page"] is None
+    assert SECRET_TEXT not in client.get(INFRA_NN).content.decode()
+    assert INFRA_NN not in client.get("/sitemap.xml").content.decode()
     assert store.check(Site.objects.get(is_default_site=True)) == []
