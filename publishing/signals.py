@@ -105,8 +105,11 @@ def _page_moved(sender, instance, parent_page_before=None, parent_page_after=Non
             store.refresh_subtree(page)
     _page_changed(sender, instance)
     # Moved under a restricted page, the moved pages' translations and aliases elsewhere are hidden with them.
+    # A new order among the same siblings changes no restriction on the way up.
+    same_parent = parent_page_before is not None and parent_page_after is not None
+    same_parent = same_parent and parent_page_before.pk == parent_page_after.pk
     moved = Page.objects.filter(pk=instance.pk).first()
-    if moved is not None:
+    if moved is not None and not same_parent:
         _refresh_followers([moved])
 
 
