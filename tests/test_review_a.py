@@ -7,15 +7,19 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Locale, PageViewRestriction, Site
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction, Locale, PageViewRestriction, Site
 
 from content_models.models import ContactPerson, ThemePage, TopicPage
 from publishing import store
 from search.models import IndexedPage
+
+from .bodies import add_blocks, related_links
 
 NO_WORKER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default"]}}
 
@@ -181,3 +185,29 @@ def test_a_translation_of_a_page_under_a_restriction_is_hidden_too(gql, client, 
     assert SECRET_TEXT not in client.get(INFRA_NN).content.decode()
     assert INFRA_NN not in client.get("/sitemap.xml").content.decode()
     assert store.check(Site.objects.get(is_default_site=True)) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Open finding: treebeard moves a collection with no signal; the admin saves the form (pages marked "
+    "stale, worker task queued) and only then moves it. A worker run in between (here: tasks run at once) stores "
+    "the pages with the document still public, and nothing marks them stale after the move.",
+)
+def test_a_document_whose_collection_is_moved_under_a_restricted_one_leaves_the_pages(client, shared_caching):
+    root = Collection.get_first_root_node()
+    internal = root.add_child(name="Intern")
+    CollectionViewRestriction.objects.create(collection=internal, restriction_type=CollectionViewRestriction.LOGIN)
+    reports = root.add_child(name="Rapporter")
+    Document = get_document_model()
+    document = Document.objects.create(
+        title="Utkast til nedlegging", collection=reports, file=ContentFile(b"x", "a.pdf")
+    )
+    add_blocks(ThemePage.objects.get(slug="omstilling"), related_links("Dokumenter", documents=[document]))
+    assert "Utkast til nedlegging" in client.get("/attraktive-samfunn/omstilling/").content.decode()
+    # As an administrator moves it in the admin: the form is saved, then the collection moved.
+    admin = User.objects.create_superuser("admin-ra", password="passord-som-er-langt")
+    client.force_login(admin)
+    response = client.post(f"/admin/collections/{reports.pk}/", {"name": "Rapporter", "parent": internal.pk})
+    assert response.status_code == 302
+    client.logout()
+    assert "Utkast til nedlegging" not in client.get("/attraktive-samfunn/omstilling/").content.decode()
