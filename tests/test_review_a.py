@@ -9,11 +9,13 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, Locale, PageViewRestriction, Site
+from wagtail.models import Collection, CollectionViewRestriction, Locale, Page, PageViewRestriction, Site
+from wagtail.signals import page_published
 
 from content_models.models import ContactPerson, ThemePage, TopicPage
 from publishing import store
@@ -211,3 +213,40 @@ def test_a_document_whose_collection_is_moved_under_a_restricted_one_leaves_the_
     assert response.status_code == 302
     client.logout()
     assert "Utkast til nedlegging" not in client.get("/attraktive-samfunn/omstilling/").content.decode()
+
+
+def test_copying_a_restricted_page_with_its_subpages_is_public_at_no_moment(client, demo):
+    private = add_theme("Privat")
+    add_theme("Underside", private)
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    outside = len(connection.atomic_blocks)
+    seen = []
+
+    def published(sender, instance, **kwargs):
+        # Another connection sees what is committed: each publish must still be inside the copy's transaction.
+        seen.append((instance.slug, len(connection.atomic_blocks) > outside))
+
+    page_published.connect(published, dispatch_uid="test_review_a.copy")
+    try:
+        client.force_login(User.objects.create_superuser("admin-kopi", password="passord-som-er-langt"))
+        response = client.post(
+            f"/admin/pages/{private.pk}/copy/",
+            {
+                "new_title": "Privat kopi",
+                "new_slug": "privat-kopi",
+                "new_parent_page": private.get_parent().pk,
+                "copy_subpages": "on",
+                "publish_copies": "on",
+            },
+        )
+    finally:
+        page_published.disconnect(dispatch_uid="test_review_a.copy")
+    client.logout()
+    assert response.status_code == 302
+    assert seen
+    assert all(inside for _slug, inside in seen), seen
+    copy = Page.objects.get(slug="privat-kopi")
+    assert copy.live
+    assert copy.view_restrictions.exists()
+    assert client.get("/attraktive-samfunn/privat-kopi/underside/").status_code == 200  # the password form
+    assert "Underside" not in client.get("/attraktive-samfunn/").content.decode()
