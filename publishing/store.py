@@ -198,6 +198,12 @@ class _Refresh:
         else:
             event = "page.deleted" if deleted else "page.unpublished"
         item = {"type": "page", "id": page.page_id, "locale": page.locale}
+        if event == "page.published" and not before:
+            self.changes.appeared(host, item, paths)
+        elif event != "page.published" and not after and self.changes.retract(host, item):
+            # Public only inside this transaction: there is nothing to tell, not even its path.
+            self.announced.pop(page.page_id, None)
+            return
         self.changes.add(event, host, item=item, paths=paths, tags=[tag])
         # Its parent's listing shows it.
         parents = {row.parent_id for row in (old, new) if row is not None} - {None}

@@ -19,6 +19,7 @@ from wagtail.signals import page_published
 
 from content_models.models import ContactPerson, ThemePage, TopicPage
 from publishing import store
+from publishing.models import PendingChange
 from search.models import IndexedPage
 
 from .bodies import add_blocks, related_links
@@ -246,6 +247,10 @@ def test_copying_a_restricted_page_with_its_subpages_is_public_at_no_moment(clie
     assert seen
     assert all(inside for _slug, inside in seen), seen
     copy = Page.objects.get(slug="privat-kopi")
+    # Frontends are not told of a page nobody could ever see, not even its path.
+    told = json.dumps(list(PendingChange.objects.values("event", "items", "paths")))
+    assert "privat-kopi" not in told
+    assert f'"id": {copy.pk},' not in told
     assert copy.live
     assert copy.view_restrictions.exists()
     assert client.get("/attraktive-samfunn/privat-kopi/underside/").status_code == 200  # the password form
