@@ -32,6 +32,10 @@ public_content_changed = django.dispatch.Signal()
 # Sent inside the writing transaction whenever stored public pages are written (`records`) or removed (`removed`,
 # page ids): for what is derived from the stored form itself (the search index).
 pages_stored = django.dispatch.Signal()
+# Sent inside the writing transaction when stored pages that show changed items (`kind`, `target_ids`) are marked
+# stale (`pages`, page ids): readers make those bodies again on the spot, but what is derived from the stored form
+# (the search index) must stop showing the items now, not when the worker stores the pages again.
+referrers_stale = django.dispatch.Signal()
 
 EVENTS = (
     "page.published",
@@ -64,6 +68,28 @@ class ChangeSet:
         self._items: dict[tuple[str, str], dict[tuple, dict]] = defaultdict(dict)
         self._paths: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
         self._tags: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+        # Items that became public in this transaction: (site, item key) -> their paths. Hidden again before
+        # it commits (a copy of a restricted page, published, then given its restriction), nobody ever saw them.
+        self._appeared: dict[tuple[str, tuple], list[str]] = {}
+
+    @staticmethod
+    def _key(item: dict) -> tuple:
+        return (item["type"], item["id"], item.get("locale"))
+
+    def appeared(self, site: str, item: dict, paths):
+        self._appeared.setdefault((site, self._key(item)), list(paths))
+
+    def retract(self, site: str, item: dict) -> bool:
+        """Take back an item that became public in this transaction and is hidden again; False if it was public before."""
+        paths = self._appeared.pop((site, self._key(item)), None)
+        if paths is None:
+            return False
+        key = ("page.published", site)
+        self._items[key].pop(self._key(item), None)
+        for path in paths:
+            self._paths[key].pop(path, None)
+        self._tags[key].pop(f"{item['type']}:{item['id']}", None)
+        return True
 
     def add(self, event: str, site: str, *, item: dict | None = None, paths=(), tags=()):
         key = (event, site)
@@ -87,13 +113,18 @@ class ChangeSet:
         ]
 
     def save(self):
-        for change in self.changes():
+        told = self.changes()
+        for change in told:
             PendingChange.objects.update_or_create(
                 batch=self.batch,
                 event=change.event,
                 site=change.site,
                 defaults={"items": change.items, "paths": change.paths, "tags": change.tags},
             )
+        # A row saved earlier in this transaction whose items were all taken back (`retract`).
+        kept = {(change.event, change.site) for change in told}
+        for event, site in [key for key in self._items if key not in kept]:
+            PendingChange.objects.filter(batch=self.batch, event=event, site=site).delete()
 
 
 def pending_changes() -> ChangeSet:

@@ -82,8 +82,18 @@ def kept(version: int | None, site: Site | None, key: tuple, make, *, until: flo
     found = _memo().get(key, MISSING)
     if found is MISSING:
         found = make()
-        _memo().set(key, found, size if size is not None else _size(found), expires=until)
+        # A body showing something with its own window (a contact person who expires) is true only until then;
+        # no signal marks that moment, so nothing may serve the body past it.
+        ends = [t for t in (until, _body_valid_until(found)) if t is not None]
+        _memo().set(key, found, size if size is not None else _size(found), expires=min(ends) if ends else None)
     return found
+
+
+def _body_valid_until(value) -> float | None:
+    """The earliest `valid_until` (wall clock) of the records in what was read, if any has one."""
+    records = value if isinstance(value, list) else [value]
+    ends = [r.valid_until.timestamp() for r in records if isinstance(r, PageRecord) and r.valid_until is not None]
+    return min(ends) if ends else None
 
 
 def visible_pages(site: Site | None, version: int | None, now=None):

@@ -13,6 +13,7 @@ expiry need no signal: readers apply the stored windows with the clock.
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -70,6 +71,32 @@ def _page_changed(sender, instance, **kwargs):
         store.refresh_subtree(page)
 
 
+def _refresh_followers(pages):
+    """Refresh what shows the content of pages in these (just refreshed) subtrees from elsewhere in the tree.
+
+    Their translations (a restriction on or above a page hides its translations) and their aliases (an alias
+    is hidden wherever its original is restricted) are not below them, so refreshing a subtree does not reach
+    them; nor does it reach what follows those in turn. Language trees mostly mirror each other, so most
+    followers lie below a subtree already refreshed and are skipped.
+    """
+    done = [page.path for page in pages]
+    frontier = list(pages)
+    while frontier:
+        under = Q()
+        for page in frontier:
+            under |= Q(path__startswith=page.path)
+        below = Page.objects.filter(under)
+        followers = Page.objects.filter(
+            Q(translation_key__in=below.values("translation_key")) | Q(alias_of__in=below.values("pk"))
+        ).order_by("path")
+        frontier = []
+        for follower in followers.only("pk", "path"):
+            if not any(follower.path.startswith(path) for path in done):
+                store.refresh_subtree(follower)
+                done.append(follower.path)
+                frontier.append(follower)
+
+
 def _page_moved(sender, instance, parent_page_before=None, parent_page_after=None, **kwargs):
     # A move shifts the paths of siblings too, in the old place and the new one.
     for parent in {parent_page_before.pk, parent_page_after.pk} if parent_page_before and parent_page_after else ():
@@ -77,6 +104,13 @@ def _page_moved(sender, instance, parent_page_before=None, parent_page_after=Non
         if page is not None:
             store.refresh_subtree(page)
     _page_changed(sender, instance)
+    # Moved under a restricted page, the moved pages' translations and aliases elsewhere are hidden with them.
+    # A new order among the same siblings changes no restriction on the way up.
+    same_parent = parent_page_before is not None and parent_page_after is not None
+    same_parent = same_parent and parent_page_before.pk == parent_page_after.pk
+    moved = Page.objects.filter(pk=instance.pk).first()
+    if moved is not None and not same_parent:
+        _refresh_followers([moved])
 
 
 def _page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
@@ -89,8 +123,10 @@ def _restriction_changed(sender, instance, **kwargs):
     # A restriction hides the page's translations too (they show the same content).
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        for translation in Page.objects.filter(translation_key=page.translation_key):
+        translations = list(Page.objects.filter(translation_key=page.translation_key))
+        for translation in translations:
             store.refresh_subtree(translation)
+        _refresh_followers(translations)
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_tasks import task
 from wagtail.models import Page, Site
 
-from .events import ChangeSet, pages_stored, pending_changes
+from .events import ChangeSet, pages_stored, pending_changes, referrers_stale
 from .languages import site_roots
 from .models import PublicPage, PublicReference
 from .records import PageRecord, build_records, references
@@ -198,6 +198,12 @@ class _Refresh:
         else:
             event = "page.deleted" if deleted else "page.unpublished"
         item = {"type": "page", "id": page.page_id, "locale": page.locale}
+        if event == "page.published" and not before:
+            self.changes.appeared(host, item, paths)
+        elif event != "page.published" and not after and self.changes.retract(host, item):
+            # Public only inside this transaction: there is nothing to tell, not even its path.
+            self.announced.pop(page.page_id, None)
+            return
         self.changes.add(event, host, item=item, paths=paths, tags=[tag])
         # Its parent's listing shows it.
         parents = {row.parent_id for row in (old, new) if row is not None} - {None}
@@ -259,7 +265,10 @@ def mark_referrers_stale(kind: str, target_ids, changes: ChangeSet | None = None
     if changes is not None:
         for site, path, page_id in pages_showing(kind, target_ids):
             changes.also(site, paths=[path], tags=[f"page:{page_id}"])
+    pages = list(rows.values_list("page_id", flat=True).distinct())
     marked = rows.update(stale=True)
+    if pages:
+        referrers_stale.send(sender=mark_referrers_stale, kind=kind, target_ids=target_ids, pages=pages)
     if marked:
         # Enqueued in this transaction: the worker sees the task exactly when it can see the change.
         refresh_stale_pages.enqueue()

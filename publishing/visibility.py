@@ -99,9 +99,14 @@ def site_pages(site: Site) -> QuerySet:
 
 
 def _restricted() -> Q:
-    """A view restriction on the page or on any of its translations: a translation shows the same content."""
+    """A view restriction on the page, or on or above any of its translations: a translation shows the same content.
+
+    "Above" matters where the language trees differ: a bokmål page moved under a restricted page is restricted
+    there, and its nynorsk translation, left where it was, shows the same content.
+    """
+    restricted_here_or_above = Page.objects.filter(IsAncestorOrSelf(OuterRef("path")), view_restrictions__isnull=False)
     return Q(view_restrictions__isnull=False) | Q(
-        Exists(Page.objects.filter(translation_key=OuterRef("translation_key"), view_restrictions__isnull=False))
+        Exists(Page.objects.filter(Exists(restricted_here_or_above), translation_key=OuterRef("translation_key")))
     )
 
 

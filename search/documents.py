@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
-from wagtail.models import Site
+from django.utils import timezone
+from wagtail.models import Page, Site
 
 from publishing.models import PublicPage
-from publishing.records import PageRecord
+from publishing.records import PageRecord, build_records
+from publishing.specific import specific_pages
 from publishing.store import record_of
 
 from .sections import rich_text_to_plain
@@ -79,11 +81,28 @@ def document_of(record: PageRecord) -> Document:
 
 
 def stored_documents(site: Site, page_ids=None) -> list[Document]:
-    """Documents of the site's stored public pages (all of them, or these), from the stored form."""
+    """Documents of the site's stored public pages (all of them, or these), from the stored form.
+
+    A row marked stale (it shows something that changed: a person unpublished since) or past its `valid_until`
+    is made again first, as readers do: a rebuild while the worker is behind must not bring back what the
+    pages no longer show.
+    """
     rows = PublicPage.objects.filter(site=site)
     if page_ids is not None:
         rows = rows.filter(Q(page_id__in=list(page_ids)))
-    return [document_of(record_of(row)) for row in rows.order_by("path")]
+    now = timezone.now()
+    records, outdated = [], {}
+    for row in rows.order_by("path"):
+        record = record_of(row)
+        if row.stale or (record.valid_until is not None and record.valid_until <= now):
+            outdated[record.page_id] = record
+        records.append(record)
+    if outdated:
+        pages = specific_pages(Page.objects.filter(pk__in=list(outdated)))
+        windows = {pk: record.window for pk, record in outdated.items()}
+        fresh = {record.page_id: record for record in build_records(site, pages, windows, now=now)}
+        records = [fresh.get(record.page_id, record) for record in records]
+    return [document_of(record) for record in records]
 
 
 def _parts(record: PageRecord) -> list[Part]:

@@ -14,6 +14,7 @@ contact person shown on it, who has a window of their own):
 """
 
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -106,6 +107,25 @@ def refresh(page_ids) -> int:
 
 def remove(page_ids):
     _replace(list(page_ids), [], analysers={})
+
+
+# A moment long past: rows whose window ended then are never public again.
+HIDDEN = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def hide_people(page_ids, person_ids):
+    """Take these people out of these pages' index rows now (parts and postings), until the pages are indexed again.
+
+    Their pages' stored form is made again by the worker; the person may have been unpublished or deleted, so
+    nothing of them may be found or quoted before that. Rows are closed through their window, the same filter
+    every search read applies.
+    """
+    entries = list(IndexedPage.objects.filter(page_id__in=list(page_ids)).values_list("pk", flat=True))
+    person_ids = list(person_ids)
+    if not entries or not person_ids:
+        return
+    IndexedPart.objects.filter(entry_id__in=entries, person_id__in=person_ids).update(expire_at=HIDDEN)
+    Posting.objects.filter(entry_id__in=entries, person_id__in=person_ids).update(expire_at=HIDDEN)
 
 
 def missing_pages(sites) -> list[int]:

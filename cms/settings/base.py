@@ -107,7 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "cms.throttling.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's redirects, followed only to public pages (web/redirects.py).
+    "web.redirects.PublicRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
