@@ -12,7 +12,7 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 from . import caching, graphiql, persisted
 from .cost import QueryTooExpensive, check_cost
 from .documents import prepare
-from .errors import public_message
+from .errors import NOT_UNICODE, public_message
 from .execution import never_awaitable
 from .limits import limits
 
@@ -43,7 +43,7 @@ def _text_problem(value) -> str | None:
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
-                return "Text in a query or its variables must be valid Unicode (no lone surrogates)."
+                return NOT_UNICODE
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())

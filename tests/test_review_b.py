@@ -20,3 +20,16 @@ def test_the_sami_search_page_is_served_at_se_search(client, demo):
     assert response.status_code == 200
     assert '<html lang="se"' in response.content.decode()
     assert "Bredbånd" in response.content.decode()
+
+
+def test_a_persisted_query_with_a_lone_surrogate_is_a_clear_400(client, demo):
+    """The hash of the text was taken before the text was checked: `str.encode` raised, a 500."""
+    digest = "a" * 64
+    body = (
+        '{"query": "{ pages { title } }\\ud800", "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "%s"}}}'
+    )
+    response = client.post("/graphql/", body % digest, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["message"] == (
+        "Text in a query or its variables must be valid Unicode (no lone surrogates)."
+    )
