@@ -33,3 +33,9 @@ def test_a_persisted_query_with_a_lone_surrogate_is_a_clear_400(client, demo):
     assert response.json()["errors"][0]["message"] == (
         "Text in a query or its variables must be valid Unicode (no lone surrogates)."
     )
+
+
+@pytest.mark.parametrize("name", ["%00", "x.webp%00.png", "a%00b.max-480x480.format-webp.webp"])
+def test_a_media_name_with_nul_is_a_404(client, demo, name):
+    """PostgreSQL refuses NUL in a text comparison, so the rendition lookup raised a 500."""
+    assert client.get(f"/media/images/{name}").status_code == 404
