@@ -5,7 +5,11 @@ real entry point (the Django test client, the admin, `call_command`), and checks
 that it is refused or answered clearly, and that nothing public breaks.
 """
 
+import json
+
 import pytest
+
+from content_models.models import ThemePage
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +43,27 @@ def test_a_persisted_query_with_a_lone_surrogate_is_a_clear_400(client, demo):
 def test_a_media_name_with_nul_is_a_404(client, demo, name):
     """PostgreSQL refuses NUL in a text comparison, so the rendition lookup raised a 500."""
     assert client.get(f"/media/images/{name}").status_code == 404
+
+
+@pytest.mark.parametrize("ident", ["²", "9" * 40])
+def test_a_rich_text_link_with_a_malformed_id_loses_its_link_not_the_publish(client, demo, ident):
+    """`str.isdigit` takes «²», which `int` refuses; 40 digits overflow the database's integers.
+
+    Both came from a rich-text link whose id the editor's request names (Draftail's
+    entity data), and made publishing the page fail with a 500.
+    """
+    from .bodies import add_blocks, section
+
+    page = ThemePage.objects.get(slug="infrastruktur")
+    html = f'<p><a linktype="page" id="{ident}">Side</a> og <a linktype="document" id="{ident}">dokument</a></p>'
+    add_blocks(page, section("Lenker", html))
+    served = client.get("/attraktive-samfunn/infrastruktur/").content.decode()
+    assert "<p>Side og dokument</p>" in served
+    body = client.post(
+        "/graphql/",
+        json.dumps(
+            {"query": '{ page(slug: "infrastruktur") { ... on ThemePage { body { ... on SectionBlock { body } } } } }'}
+        ),
+        content_type="application/json",
+    ).json()["data"]["page"]["body"]
+    assert body[-1]["body"] == "<p>Side og dokument</p>"
