@@ -8,6 +8,7 @@ that it is refused or answered clearly, and that nothing public breaks.
 import json
 
 import pytest
+from django.contrib.auth.models import User
 
 from content_models.models import ThemePage
 
@@ -67,3 +68,17 @@ def test_a_rich_text_link_with_a_malformed_id_loses_its_link_not_the_publish(cli
         content_type="application/json",
     ).json()["data"]["page"]["body"]
     assert body[-1]["body"] == "<p>Side og dokument</p>"
+
+
+def test_the_zero_result_export_does_not_hand_spreadsheets_a_formula(client, demo):
+    """Anyone can make a search recorded; the report's CSV opened in a spreadsheet would run it (CSV injection)."""
+    client.get("/search/", {"q": '=HYPERLINK("http://angriper.example/","Klikk")zzqqxx'})
+    client.get("/search/", {"q": "+zzqqxx-sum"})
+    admin = User.objects.create_superuser("admin-rb", "admin@example.com", "passord-som-er-langt")
+    client.force_login(admin)
+    response = client.get("/admin/reports/search-zero-results/", {"export": "csv"})
+    assert response.status_code == 200
+    rows = b"".join(response.streaming_content).decode().splitlines()[1:]
+    cells = [row.lstrip('"') for row in rows]
+    assert any("hyperlink" in cell for cell in cells)
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
