@@ -82,3 +82,41 @@ def test_the_zero_result_export_does_not_hand_spreadsheets_a_formula(client, dem
     cells = [row.lstrip('"') for row in rows]
     assert any("hyperlink" in cell for cell in cells)
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[64:ff9b::a00:1]/hook",  # NAT64 of 10.0.0.1
+        "http://[64:ff9b:1::808:808]/hook",  # NAT64 for a local network
+        "http://[2002:a9fe:a9fe::1]/hook",  # 6to4 of 169.254.169.254
+        "http://[::7f00:1]/hook",  # IPv4-compatible 127.0.0.1
+        "http://[::ffff:0:7f00:1]/hook",  # IPv4-translated 127.0.0.1
+    ],
+)
+def test_a_webhook_may_not_reach_an_internal_address_through_an_ipv6_form_of_it(client, demo, settings, url):
+    """docs/webhooks.md: a URL whose host is a private or loopback address is refused; Python calls these global."""
+    from webhooks.models import Endpoint
+
+    settings.WEBHOOKS = {**settings.WEBHOOKS, "ALLOWED_PRIVATE_HOSTS": []}
+    client.force_login(User.objects.create_superuser("drift-rb", "drift@example.com", "passord-som-er-langt"))
+    form = {"name": "nettsted", "url": url, "secret": "s" * 32, "events": ["page.published"], "enabled": "on"}
+    response = client.post("/admin/webhooks/new/", form)
+    assert response.status_code == 200
+    assert "intern adresse" in response.content.decode()
+    assert not Endpoint.objects.exists()
+
+
+def test_a_public_address_behind_nat64_is_still_allowed(client, demo, settings):
+    from webhooks.models import Endpoint
+
+    settings.WEBHOOKS = {**settings.WEBHOOKS, "ALLOWED_PRIVATE_HOSTS": []}
+    client.force_login(User.objects.create_superuser("drift-rb", "drift@example.com", "passord-som-er-langt"))
+    form = {
+        "name": "nettsted",
+        "url": "http://[64:ff9b::808:808]/hook",
+        "secret": "s" * 32,
+        "events": ["page.published"],
+    }
+    assert client.post("/admin/webhooks/new/", form).status_code == 302
+    assert Endpoint.objects.filter(name="nettsted").exists()
