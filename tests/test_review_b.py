@@ -5,6 +5,7 @@ real entry point (the Django test client, the admin, `call_command`), and checks
 that it is refused or answered clearly, and that nothing public breaks.
 """
 
+import hashlib
 import json
 
 import pytest
@@ -120,3 +121,21 @@ def test_a_public_address_behind_nat64_is_still_allowed(client, demo, settings):
     }
     assert client.post("/admin/webhooks/new/", form).status_code == 302
     assert Endpoint.objects.filter(name="nettsted").exists()
+
+
+def test_register_persisted_queries_reports_unreadable_files_and_registers_nothing_then(demo, tmp_path):
+    """A missing or non-UTF-8 file was a traceback, after the files before it had been registered."""
+    from django.core.management import CommandError, call_command
+
+    from api.models import PersistedQuery
+
+    good = tmp_path / "navigation.graphql"
+    good.write_text("{ pages { title } }", encoding="utf-8")
+    latin1 = tmp_path / "latin1.graphql"
+    latin1.write_bytes('{ page(slug: "næring") { title } }'.encode("latin-1"))
+    for bad, message in ((tmp_path / "missing.graphql", "No such file or directory"), (latin1, "not UTF-8 text")):
+        with pytest.raises(CommandError, match=f"{bad.name}: {message}"):
+            call_command("register_persisted_queries", str(good), str(bad))
+    assert not PersistedQuery.objects.exists()
+    call_command("register_persisted_queries", str(good))
+    assert PersistedQuery.objects.get().sha256 == hashlib.sha256(b"{ pages { title } }").hexdigest()
