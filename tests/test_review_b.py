@@ -139,3 +139,16 @@ def test_register_persisted_queries_reports_unreadable_files_and_registers_nothi
     assert not PersistedQuery.objects.exists()
     call_command("register_persisted_queries", str(good))
     assert PersistedQuery.objects.get().sha256 == hashlib.sha256(b"{ pages { title } }").hexdigest()
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_the_webhooks_command_refuses_arguments_that_are_not_utf8_in_one_line(demo, action):
+    """A terminal in another encoding hands Python lone surrogates; saving them raised a traceback."""
+    from django.core.management import CommandError, call_command
+
+    if action == "add":
+        args = ["--name", "nettsted", "--url", "http://8.8.8.8/hook\udcff", "--secret", "s" * 32]
+    else:
+        args = ["nettsted\udcff"]
+    with pytest.raises(CommandError, match="not valid UTF-8 text"):
+        call_command("webhooks", action, *args)
