@@ -152,3 +152,27 @@ def test_the_webhooks_command_refuses_arguments_that_are_not_utf8_in_one_line(de
         args = ["nettsted\udcff"]
     with pytest.raises(CommandError, match="not valid UTF-8 text"):
         call_command("webhooks", action, *args)
+
+
+def test_page_password_guesses_are_counted_per_restriction_whatever_page_id_the_url_names(client, demo, settings):
+    """Wagtail checks the password of the restriction in the URL and uses the page id only to show the form.
+
+    The count was kept per (restriction, page id), so naming another page in the URL gave
+    a fresh allowance of guesses: as many as the site has pages.
+    """
+    from django.core.cache import cache
+    from wagtail.models import Page, PageViewRestriction
+
+    settings.LOGIN_THROTTLE = {"ATTEMPTS": 3, "WINDOW_SECONDS": 60}
+    cache.clear()
+    page = ThemePage.objects.get(slug="omstilling")
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type="password", password="riktig")
+    other_pages = Page.objects.exclude(pk=page.pk).filter(depth__gt=1).values_list("pk", flat=True)[:4]
+    assert len(other_pages) == 4
+    answers = [
+        client.post(
+            f"/_util/authenticate_with_password/{restriction.pk}/{pk}/", {"password": "feil", "return_url": "/"}
+        )
+        for pk in other_pages
+    ]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
