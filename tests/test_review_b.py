@@ -176,3 +176,23 @@ def test_page_password_guesses_are_counted_per_restriction_whatever_page_id_the_
         for pk in other_pages
     ]
     assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+
+
+def test_a_synonym_group_is_a_handful_of_words_not_a_pasted_list(client, demo):
+    """Each word of a group leads to every other, so the synonym map every search reads grew with the square
+    of a group's size: one group of 7,000 words made each search take seconds (and its cache entry hundreds of MB).
+    """
+    from search.models import Synonym
+    from search.synonyms import synonym_map
+
+    admin = User.objects.create_superuser("admin-rb", "admin@example.com", "passord-som-er-langt")
+    client.force_login(admin)
+    pasted = ", ".join(["bredbånd", *(f"stedsnavn{i}" for i in range(40))])
+    response = client.post("/admin/snippets/search/synonym/add/", {"terms": pasted, "kind": "place", "active": "on"})
+    assert response.status_code == 200
+    assert "En gruppe kan ha høyst 30 ord; denne har 41. Del den opp." in response.content.decode()
+    assert not Synonym.objects.filter(terms__startswith="bredbånd, stedsnavn0").exists()
+
+    # A group saved some other way is read only as far as the limit.
+    Synonym.objects.create(terms=pasted, kind="place")
+    assert len(synonym_map().get("bredbånd")) <= Synonym.MAX_TERMS + 6
