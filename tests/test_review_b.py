@@ -196,3 +196,16 @@ def test_a_synonym_group_is_a_handful_of_words_not_a_pasted_list(client, demo):
     # A group saved some other way is read only as far as the limit.
     Synonym.objects.create(terms=pasted, kind="place")
     assert len(synonym_map().get("bredbånd")) <= Synonym.MAX_TERMS + 6
+
+
+@pytest.mark.parametrize("host", ["www.tromsfylke.no.feil", "\udcff"])
+def test_search_index_for_an_unknown_site_is_an_error_not_a_rebuild_of_every_site(demo, host):
+    """An empty list of sites means «every site» to the rebuild, so a mistyped host name rebuilt them all."""
+    from django.core.management import CommandError, call_command
+
+    from search.models import IndexedPage
+
+    before = IndexedPage.objects.count()
+    with pytest.raises(CommandError, match="no site has the host name"):
+        call_command("search_index", "--site", host)
+    assert IndexedPage.objects.count() == before
