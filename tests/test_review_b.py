@@ -209,3 +209,29 @@ def test_search_index_for_an_unknown_site_is_an_error_not_a_rebuild_of_every_sit
     with pytest.raises(CommandError, match="no site has the host name"):
         call_command("search_index", "--site", host)
     assert IndexedPage.objects.count() == before
+
+
+def test_searches_that_found_nothing_are_forgotten_once_nobody_has_made_them_for_a_while(client, demo, settings):
+    """Each distinct search that finds nothing is a row; Wagtail's own statistics are pruned, these never were."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from search import upkeep
+    from search.models import ZeroResultQuery
+
+    settings.WAGTAILSEARCH_HITS_MAX_AGE = 7
+    for number in range(3):
+        client.get("/search/", {"q": f"qzxwv{number}"})
+    assert ZeroResultQuery.objects.filter(query_string__startswith="qzxwv").count() == 3
+    ZeroResultQuery.objects.filter(query_string__in=["qzxwv0", "qzxwv1"]).update(
+        last_searched_at=timezone.now() - timedelta(days=8)
+    )
+    client.get("/search/", {"q": "qzxwv1"})  # still being searched for: kept
+    upkeep.run()
+    assert sorted(
+        ZeroResultQuery.objects.filter(query_string__startswith="qzxwv").values_list("query_string", flat=True)
+    ) == [
+        "qzxwv1",
+        "qzxwv2",
+    ]
