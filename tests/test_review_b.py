@@ -235,3 +235,18 @@ def test_searches_that_found_nothing_are_forgotten_once_nobody_has_made_them_for
         "qzxwv1",
         "qzxwv2",
     ]
+
+
+@pytest.mark.parametrize("phone", ["ring sentralbordet", "+47 77 78 80 00 / 926 12 345", "javascript:alert(1)", "12"])
+def test_a_phone_number_that_dials_nothing_is_refused_in_the_admin(client, demo, phone):
+    """The site and the API make a `tel:` link of it; free text made one that dials nothing, silently."""
+    from content_models.models import ContactPerson
+
+    client.force_login(User.objects.create_superuser("admin-rb", "admin@example.com", "passord-som-er-langt"))
+    form = {"name": "Ola Nordmann", "job_title": "", "responsibility": "bredbånd", "email": "", "phone": phone}
+    response = client.post("/admin/snippets/content_models/contactperson/add/", form)
+    assert response.status_code == 200
+    assert "Skriv ett telefonnummer med sifre" in response.content.decode()
+    assert not ContactPerson.objects.filter(name="Ola Nordmann").exists()
+    form["phone"] = "+47 77 78 80 00"
+    assert client.post("/admin/snippets/content_models/contactperson/add/", form).status_code == 302
