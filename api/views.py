@@ -6,6 +6,7 @@ import logging
 import orjson
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
@@ -135,7 +136,11 @@ class PublicGraphQLView(GraphQLView):
             request.body.decode("utf-8")
         except UnicodeDecodeError as error:
             raise _bad_request("The request body must be UTF-8 text.") from error
-        return super().parse_body(request)
+        try:
+            return super().parse_body(request)
+        except MultiPartParserError as error:
+            # Django would answer with its HTML «Bad Request» page; an API client gets JSON.
+            raise _bad_request("The multipart body cannot be read (no or a malformed boundary).") from error
 
     @staticmethod
     def get_graphql_params(request, data):

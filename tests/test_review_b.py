@@ -250,3 +250,12 @@ def test_a_phone_number_that_dials_nothing_is_refused_in_the_admin(client, demo,
     assert not ContactPerson.objects.filter(name="Ola Nordmann").exists()
     form["phone"] = "+47 77 78 80 00"
     assert client.post("/admin/snippets/content_models/contactperson/add/", form).status_code == 302
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
+def test_a_multipart_body_without_a_boundary_gets_a_json_error(client, demo, content_type):
+    """Django's own answer was its HTML «Bad Request» page, which no GraphQL client can read."""
+    response = client.generic("POST", "/graphql/", b"query=%7B__typename%7D", content_type=content_type)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["errors"][0]["message"].startswith("The multipart body cannot be read")
