@@ -91,7 +91,7 @@ e2e: setup assets browser
 
 # The admin's bokmål that Wagtail lacks (locale/). The .mo files are committed, so the site needs no
 # gettext tools; after editing a .po, this compiles it (Debian's `gettext`), and a test checks they agree.
-translations: locale/nb/LC_MESSAGES/django.mo locale/nb/LC_MESSAGES/djangojs.mo
+translations: locale/nb/LC_MESSAGES/django.mo locale/nb/LC_MESSAGES/djangojs.mo locale/se/LC_MESSAGES/django.mo
 
 locale/%.mo: locale/%.po
 	msgfmt --check-format -o $@ $<

@@ -22,3 +22,7 @@ def public_message(message: str) -> str:
         message = SUGGESTION.sub("", message)
     message = QUOTED.sub(lambda match: f"{match[1]}{match[2]}…{match[1]}", message)
     return message if len(message) <= MESSAGE_MAX else message[: MESSAGE_MAX - 1] + "…"
+
+
+# Text the API cannot hash, store or compare: said the same way wherever it is found.
+NOT_UNICODE = "Text in a query or its variables must be valid Unicode (no lone surrogates)."

@@ -28,6 +28,7 @@ from publishing.version import shared_version
 
 from .cost import query_cost
 from .documents import prepare
+from .errors import NOT_UNICODE
 from .limits import limits
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -157,7 +158,12 @@ def resolve(request, schema) -> JsonResponse | None:
         return _error("Unsupported persisted query: send version 1 and a lowercase sha256Hash.", 400)
 
     if query is not None:
-        if not isinstance(query, str) or sha256(query) != digest:
+        try:
+            matches = isinstance(query, str) and sha256(query) == digest
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON allows "\ud800") has no UTF-8 bytes to hash.
+            return _error(NOT_UNICODE, 400)
+        if not matches:
             return _error("provided sha does not match query", 400, "PERSISTED_QUERY_HASH_MISMATCH")
         if only_persisted and allowed_query(digest) is None:
             return _error("This query is not on the list of persisted queries.", 400, "PERSISTED_QUERY_NOT_ALLOWED")

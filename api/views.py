@@ -6,13 +6,14 @@ import logging
 import orjson
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
 from graphene_django.views import GraphQLView, HttpError
 from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_operation_ast
 
 from . import caching, graphiql, persisted, rate_limits
 from .cost import QueryTooExpensive, check_cost
 from .documents import prepare
-from .errors import public_message
+from .errors import NOT_UNICODE, public_message
 from .execution import never_awaitable
 from .limits import limits
 
@@ -43,7 +44,7 @@ def _text_problem(value) -> str | None:
             try:
                 item.encode("utf-8")
             except UnicodeEncodeError:
-                return "Text in a query or its variables must be valid Unicode (no lone surrogates)."
+                return NOT_UNICODE
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
@@ -137,7 +138,11 @@ class PublicGraphQLView(GraphQLView):
             request.body.decode("utf-8")
         except UnicodeDecodeError as error:
             raise _bad_request("The request body must be UTF-8 text.") from error
-        return super().parse_body(request)
+        try:
+            return super().parse_body(request)
+        except MultiPartParserError as error:
+            # Django would answer with its HTML «Bad Request» page; an API client gets JSON.
+            raise _bad_request("The multipart body cannot be read (no or a malformed boundary).") from error
 
     @staticmethod
     def get_graphql_params(request, data):

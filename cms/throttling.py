@@ -19,11 +19,13 @@ from django.urls import Resolver404, resolve
 
 from ops.clients import client_ip
 
-# URL names of the forms guarded, and what besides the client identifies an attempt.
+# URL names of the forms guarded, and what besides the client identifies an attempt: a posted field, and
+# URL arguments. A page password belongs to its restriction; the page id beside it in the URL only picks
+# the page the form is shown for, and any page id works, so it must not start a fresh count.
 GUARDED = {
-    "wagtailadmin_login": "username",
-    "wagtailcore_login": "username",
-    "wagtailcore_authenticate_with_password": None,
+    "wagtailadmin_login": ("username", ()),
+    "wagtailcore_login": ("username", ()),
+    "wagtailcore_authenticate_with_password": (None, ("page_view_restriction_id",)),
 }
 
 
@@ -65,7 +67,7 @@ class LoginThrottleMiddleware:
             return None
         if match.url_name not in GUARDED:
             return None
-        field = GUARDED[match.url_name]
+        field, arguments = GUARDED[match.url_name]
         who = (request.POST.get(field, "") or "").strip().lower() if field else ""
-        parts = [match.url_name, *map(str, match.kwargs.values()), who, client_ip(request)]
+        parts = [match.url_name, *(str(match.kwargs[name]) for name in arguments), who, client_ip(request)]
         return "throttle:login:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()

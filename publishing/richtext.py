@@ -21,10 +21,18 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 INTERNAL_LINK = re.compile(r"<a\b([^>]*\blinktype=\"[^\"]*\"[^>]*)>(.*?)</a>", re.S)
 EMBED_TAG = re.compile(r"<embed\b[^>]*/?>", re.S)
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+# An id names a row only as ASCII digits that fit a 64-bit integer: `str.isdigit` also takes «²», which
+# `int` refuses, and a longer number overflows the database. The id comes from the editor's request.
+LINK_ID = re.compile(r"[0-9]{1,18}")
 
 
 def _link_attrs(attr_string: str) -> dict[str, str]:
     return dict(ATTRIBUTE.findall(attr_string))
+
+
+def _link_id(attrs: dict[str, str]) -> int | None:
+    ident = attrs.get("id", "")
+    return int(ident) if LINK_ID.fullmatch(ident) else None
 
 
 def internal_link_ids(source: str) -> tuple[set[int], set[int]]:
@@ -32,13 +40,13 @@ def internal_link_ids(source: str) -> tuple[set[int], set[int]]:
     pages, documents = set(), set()
     for match in INTERNAL_LINK.finditer(source or ""):
         attrs = _link_attrs(match.group(1))
-        ident = attrs.get("id", "")
-        if not ident.isdigit():
+        ident = _link_id(attrs)
+        if ident is None:
             continue
         if attrs.get("linktype") == "page":
-            pages.add(int(ident))
+            pages.add(ident)
         elif attrs.get("linktype") == "document":
-            documents.add(int(ident))
+            documents.add(ident)
     return pages, documents
 
 
@@ -50,8 +58,8 @@ def render_public_html(source: str, resolve_url) -> str:
 
     def replace(match: re.Match) -> str:
         attrs = _link_attrs(match.group(1))
-        ident = attrs.get("id", "")
-        url = resolve_url(attrs.get("linktype"), int(ident)) if ident.isdigit() else None
+        ident = _link_id(attrs)
+        url = resolve_url(attrs.get("linktype"), ident) if ident is not None else None
         text = match.group(2)
         return f'<a href="{escape(url)}">{text}</a>' if url else text
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -31,11 +32,29 @@ class Synonym(models.Model):
         verbose_name_plural = "synonymer"
         ordering = ["kind", "terms"]
 
+    # A group is a handful of words (the loaded ones have at most six). Each of its words leads to
+    # every other, so a pasted list of thousands made a map quadratic in its length that every
+    # search reads: seconds per search and a cache entry of hundreds of megabytes.
+    MAX_TERMS = 30
+    MAX_TERM_LENGTH = 100
+
     def __str__(self) -> str:
         return self.terms
 
     def term_list(self) -> list[str]:
         return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+    def clean(self):
+        terms = self.term_list()
+        if len(terms) > self.MAX_TERMS:
+            raise ValidationError(
+                {"terms": f"En gruppe kan ha høyst {self.MAX_TERMS} ord; denne har {len(terms)}. Del den opp."}
+            )
+        too_long = [term for term in terms if len(term) > self.MAX_TERM_LENGTH]
+        if too_long:
+            raise ValidationError(
+                {"terms": f"Hvert ord eller uttrykk kan ha høyst {self.MAX_TERM_LENGTH} tegn: «{too_long[0][:40]}…»."}
+            )
 
 
 class ZeroResultQuery(models.Model):

@@ -59,7 +59,8 @@ def synonym_map() -> Synonyms:
         groups: dict[str, dict[str, None]] = {}
         english: set[str] = set()
         for synonym in Synonym.objects.filter(active=True):
-            terms = synonym.term_list()
+            # Groups saved before the admin checked their size (or made in code) are read as far as the limit.
+            terms = [term for term in synonym.term_list() if len(term) <= Synonym.MAX_TERM_LENGTH][: Synonym.MAX_TERMS]
             if synonym.kind == "english" and len(terms) > 1:
                 norwegian, *others = terms
                 english.update(normalise(term) for term in others)

@@ -27,6 +27,15 @@ class SynonymViewSet(SnippetViewSet):
 register_snippet(SynonymViewSet)
 
 
+# What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value: str) -> str:
+    """A cell a spreadsheet shows as the text it is: anyone can get a search recorded, «=HYPERLINK(…)» too."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 class ZeroResultReportView(ReportView):
     """Searches that found nothing: candidates for new content, synonyms or promotions."""
 
@@ -44,6 +53,8 @@ class ZeroResultReportView(ReportView):
     ]
     export_headings = {"query_string": "Søk", "hits": "Antall ganger", "last_searched_at": "Sist søkt"}
     list_export = ["query_string", "hits", "last_searched_at"]
+    # The XLSX export already stores formulas as text (Wagtail); CSV has no cell types.
+    custom_field_preprocess = {"query_string": {"csv": as_text_cell}}
 
     def get_base_queryset(self):
         return ZeroResultQuery.objects.all()

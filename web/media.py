@@ -19,6 +19,9 @@ MAX_AGE = 3600
 
 
 def serve_rendition(request, name: str):
+    if "\x00" in name:
+        # No file is named so, and PostgreSQL refuses NUL even in a comparison: a 404, not a 500.
+        raise Http404
     rendition_model = get_image_model().get_rendition_model()
     rendition = rendition_model.objects.filter(file=f"images/{name}").only("file", "image_id").first()
     if rendition is None or not public_images().filter(pk=rendition.image_id).exists():

@@ -41,9 +41,31 @@ def _allowed_private(host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Addres
     return False
 
 
+# IPv6 prefixes whose last 32 bits are an IPv4 address that a translator or the host's own stack
+# connects to: NAT64 (RFC 6052), IPv4-compatible (deprecated) and IPv4-translated (SIIT). Python counts
+# them as global, so «64:ff9b::a00:1» would reach 10.0.0.1 through a NAT64 gateway (IPv6-only hosting).
+EMBEDDING_IPV4 = [ipaddress.ip_network(net) for net in ("64:ff9b::/96", "::/96", "::ffff:0:0:0/96")]
+# NAT64 for a local network (RFC 8215): what it reaches is internal by definition.
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if any(ip in net for net in EMBEDDING_IPV4):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _is_internal(ip) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_NAT64:
+            return True
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None and _is_internal(embedded):
+            return True
     return not ip.is_global or ip.is_multicast
 
 

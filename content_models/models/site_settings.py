@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from ..api_fields import ORGANISATION_FIELDS
+from ..phones import phone_problem
 
 
 @register_setting(icon="site")
@@ -28,6 +30,12 @@ class OrganisationSettings(BaseSiteSetting):
     ]
 
     graphql_fields = ORGANISATION_FIELDS
+
+    def clean(self):
+        super().clean()
+        problem = phone_problem(self.switchboard_phone)
+        if problem:
+            raise ValidationError({"switchboard_phone": problem})
 
     class Meta:
         verbose_name = "organisasjon"

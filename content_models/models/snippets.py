@@ -1,9 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, PreviewableMixin, RevisionMixin, TranslatableMixin
 from wagtail.search import index
 
 from ..api_fields import CONTACT_PERSON_FIELDS
+from ..phones import phone_problem
 
 
 class ContactPerson(TranslatableMixin, DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model):
@@ -57,6 +59,12 @@ class ContactPerson(TranslatableMixin, DraftStateMixin, RevisionMixin, Previewab
 
     def __str__(self) -> str:
         return f"{self.name} ({self.responsibility})" if self.responsibility else self.name
+
+    def clean(self):
+        super().clean()
+        problem = phone_problem(self.phone)
+        if problem:
+            raise ValidationError({"phone": problem})
 
     def get_preview_template(self, request, mode_name):
         return "snippets/contact_person_preview.html"

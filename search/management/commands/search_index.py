@@ -1,10 +1,19 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
 from search import store
 from search.analysis import dictionary
+
+
+def _is_unicode(text: str) -> bool:
+    # Bytes that are not UTF-8 in an argument reach Python as lone surrogates, which no database can compare.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Command(BaseCommand):
@@ -30,7 +39,13 @@ class Command(BaseCommand):
                     "site's own words only. Install it with `apt-get install hunspell-no`."
                 )
             )
-        sites = Site.objects.filter(hostname=site) if site else Site.objects.all()
+        sites = Site.objects.all()
+        if site is not None:
+            sites = sites.filter(hostname__in=[site] if _is_unicode(site) else [])
+            if not sites:
+                # Never «all sites» for a mistyped one: an empty list means every site to `store.rebuild`.
+                known = ", ".join(Site.objects.order_by("hostname").values_list("hostname", flat=True))
+                raise CommandError(f"--site: no site has the host name {site!r}. Known: {known}.")
         started = time.monotonic()
         if missing:
             count = store.refresh(store.missing_pages(sites))

@@ -12,6 +12,14 @@ from webhooks.forms import EndpointForm
 from webhooks.models import Endpoint
 
 
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Command(BaseCommand):
     help = "Manage webhook endpoints: add, list, remove"
 
@@ -34,6 +42,11 @@ class Command(BaseCommand):
         remove.add_argument("name")
 
     def handle(self, *args, action, **options):
+        for option, value in options.items():
+            # Bytes that are not UTF-8 (a terminal in another encoding) reach Python as lone surrogates,
+            # which no database can store: one line, before anything is read or written.
+            if isinstance(value, str) and not _is_unicode(value):
+                raise CommandError(f"--{option}: not valid UTF-8 text; check the terminal's encoding (locale).")
         getattr(self, f"_{action}")(**options)
 
     def _add(self, *, name, url, secret, events, disabled, **options):
