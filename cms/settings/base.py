@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "ops.requests.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ops.headers.SecurityHeadersMiddleware",
+    "ops.nul.RefuseNulInAdminMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

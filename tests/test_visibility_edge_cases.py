@@ -1,4 +1,4 @@
-"""Hostile review A: leaks through changes made without the usual signals, and stale caches."""
+"""Visibility edge cases a hostile review found: changes made without the usual signals, and stale caches."""
 
 import json
 import time
@@ -227,7 +227,7 @@ def test_copying_a_restricted_page_with_its_subpages_is_public_at_no_moment(clie
         # Another connection sees what is committed: each publish must still be inside the copy's transaction.
         seen.append((instance.slug, len(connection.atomic_blocks) > outside))
 
-    page_published.connect(published, dispatch_uid="test_review_a.copy")
+    page_published.connect(published, dispatch_uid="test_visibility_edge_cases.copy")
     try:
         client.force_login(User.objects.create_superuser("admin-kopi", password="passord-som-er-langt"))
         response = client.post(
@@ -241,7 +241,7 @@ def test_copying_a_restricted_page_with_its_subpages_is_public_at_no_moment(clie
             },
         )
     finally:
-        page_published.disconnect(dispatch_uid="test_review_a.copy")
+        page_published.disconnect(dispatch_uid="test_visibility_edge_cases.copy")
     client.logout()
     assert response.status_code == 302
     assert seen
