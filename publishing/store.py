@@ -270,8 +270,10 @@ def mark_referrers_stale(kind: str, target_ids, changes: ChangeSet | None = None
     if pages:
         referrers_stale.send(sender=mark_referrers_stale, kind=kind, target_ids=target_ids, pages=pages)
     if marked:
-        # Enqueued in this transaction: the worker sees the task exactly when it can see the change.
-        refresh_stale_pages.enqueue()
+        # After commit: a change can go on after this in the same transaction (the admin saves a collection's
+        # form, then moves it), and a worker that runs tasks at once would otherwise store what it was before.
+        # If the process dies between commit and enqueue, the periodic `public-stale-pages` job catches up.
+        transaction.on_commit(refresh_stale_pages.enqueue)
     return marked
 
 

@@ -40,6 +40,8 @@ def agrees(site):
 
 
 def body_of(page) -> str:
+    """The page's stored body once the worker has run: it makes stale pages again after the change commits."""
+    store.refresh_stale_all()
     return json.dumps(stored(page).data, ensure_ascii=False)
 
 

@@ -268,12 +268,14 @@ def test_search_page_pages_through_results(demo, client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_publishing_a_contact_person_reindexes_the_pages_that_show_them(demo, gql):
+def test_publishing_a_contact_person_reindexes_the_pages_that_show_them(demo, gql, django_capture_on_commit_callbacks):
     from content_models.models import ContactPerson
 
     person = ContactPerson.objects.get(name="Kjetil Helstad")
     person.responsibility = "mobildekning"
-    person.save_revision().publish()
+    # Committed: the worker makes the pages showing the person again, and indexes them.
+    with django_capture_on_commit_callbacks(execute=True):
+        person.save_revision().publish()
     assert site_search(gql, "mobildekning")["results"][0]["urlPath"] == INFRA + "#ta-kontakt-med-oss"
 
 

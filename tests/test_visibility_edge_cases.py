@@ -190,12 +190,6 @@ def test_a_translation_of_a_page_under_a_restriction_is_hidden_too(gql, client, 
     assert store.check(Site.objects.get(is_default_site=True)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Open finding: treebeard moves a collection with no signal; the admin saves the form (pages marked "
-    "stale, worker task queued) and only then moves it. A worker run in between (here: tasks run at once) stores "
-    "the pages with the document still public, and nothing marks them stale after the move.",
-)
 def test_a_document_whose_collection_is_moved_under_a_restricted_one_leaves_the_pages(client, shared_caching):
     root = Collection.get_first_root_node()
     internal = root.add_child(name="Intern")
