@@ -337,11 +337,14 @@ def rebuild(site: Site | None = None) -> int:
 @transaction.atomic
 def refresh_stale(limit: int = STALE_BATCH) -> int:
     """Make again the stored pages marked stale or past `valid_until`; returns how many were looked at."""
-    _lock()
     now = timezone.now()
-    due = list(
-        PublicPage.objects.filter(Q(stale=True) | Q(valid_until__lte=now)).values_list("site_id", "page_id")[:limit]
-    )
+    outdated = PublicPage.objects.filter(Q(stale=True) | Q(valid_until__lte=now))
+    # Taking the lock is a change of the content version, which ends what every process keeps: the worker
+    # asks every few seconds, and must not do that when there is nothing to make.
+    if not outdated.exists():
+        return 0
+    _lock()
+    due = list(outdated.values_list("site_id", "page_id")[:limit])
     by_site = defaultdict(set)
     for site_id, page_id in due:
         by_site[site_id].add(page_id)

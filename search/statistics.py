@@ -123,7 +123,9 @@ def _write(counts: dict[tuple[str, bool], int]):
 
 def _rows(model, field: str, values, **fixed) -> dict:
     """`field` value -> primary key of the rows with these values (and `fixed`), created (empty) where missing."""
-    values = list(values)
+    # Sorted, as every process inserts and locks them: two processes writing the same searches then wait
+    # for each other instead of deadlocking.
+    values = sorted(values)
     if not values:
         return {}
     model.objects.bulk_create([model(**{field: value}, **fixed) for value in values], ignore_conflicts=True)
@@ -132,6 +134,11 @@ def _rows(model, field: str, values, **fixed) -> dict:
 
 def _add(model, increments: dict[int, int], field: str):
     """Add each row's increment to `field`: one UPDATE per distinct increment."""
+    if not increments:
+        return
+    # The rows are locked first, in key order (see `_rows`); the UPDATEs below, one per amount, would
+    # otherwise lock them in a different order in each process.
+    list(model.objects.filter(pk__in=list(increments)).order_by("pk").select_for_update().values_list("pk"))
     by_amount: dict[int, list[int]] = {}
     for pk, number in increments.items():
         by_amount.setdefault(number, []).append(pk)

@@ -13,11 +13,12 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 
 from content_models.models import ContactPerson, ThemePage, TopicPage
-from publishing import store
+from publishing import store, version
 from publishing.models import PublicPage, PublicReference
 from publishing.reader import PublicContent
 
@@ -216,3 +217,17 @@ def test_cached_search_answers_do_not_outlive_a_scheduled_expiry(shared_caching,
     assert [hit.title for hit in engine.SiteSearch(site).search("dagligvarebutikker").hits] == ["Infrastruktur"]
     time.sleep(1.7)
     assert engine.SiteSearch(site).search("dagligvarebutikker").hits == []
+
+
+def test_the_workers_periodic_jobs_change_nothing_public_when_nothing_is_due(site, settings):
+    # A change of the content version ends everything every process keeps; an idle worker runs these
+    # every few seconds, so a bump with nothing to do would empty every cache that often.
+    jobs = [import_string(path) for path, _ in settings.WORKER["PERIODIC_JOBS"].values()]
+    for job in jobs:  # whatever the loaded content left due
+        job()
+    version._forget_lease()
+    before = version.content_version()
+    for job in jobs:
+        job()
+    version._forget_lease()
+    assert version.content_version() == before
