@@ -15,15 +15,18 @@ breadcrumbs } }` under many aliases).
 """
 
 from graphql import (
+    ArgumentNode,
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
     IntValueNode,
     VariableNode,
+    Visitor,
     get_named_type,
     is_list_type,
     is_non_null_type,
+    visit,
 )
 
 # Lists without a `limit`: the most items they are assumed to hold.
@@ -105,8 +108,49 @@ def query_cost(schema, document, operation, variables: dict | None) -> int:
     return _Coster(schema, fragments, variables).selection_set(root, operation.selection_set)
 
 
-def check_cost(schema, document, operation, variables: dict | None, budget: int):
-    cost = query_cost(schema, document, operation, variables)
+class _LimitVariables(Visitor):
+    def __init__(self):
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_argument(self, node: ArgumentNode, *_):
+        if node.name.value == "limit" and isinstance(node.value, VariableNode):
+            self.names.add(node.value.name.value)
+
+
+def limit_variables(document) -> tuple[str, ...]:
+    """The variables that set a `limit`: the only way a document's cost depends on its variables."""
+    visitor = _LimitVariables()
+    visit(document, visitor)
+    return tuple(sorted(visitor.names))
+
+
+def cost_key(operation, names: tuple[str, ...], variables: dict | None) -> tuple:
+    """What a document's cost depends on besides the document: the operation and the limits sent."""
+    variables = variables or {}
+    sent = tuple(variables.get(name) if isinstance(variables.get(name), int) else None for name in names)
+    return (operation.name.value if operation.name else None, sent)
+
+
+def check_cost(
+    schema, document, operation, variables: dict | None, budget: int, *, known: dict | None = None, names=()
+):
+    """Refuse a query over the budget.
+
+    `known` keeps the costs already worked out for this document, by `cost_key` over the document's
+    `limit_variables` (`names`).
+    """
+    if known is None:
+        cost = query_cost(schema, document, operation, variables)
+    else:
+        key = cost_key(operation, names, variables)
+        cost = known.get(key)
+        if cost is None:
+            cost = query_cost(schema, document, operation, variables)
+            # A handful of limit combinations per document at most in real use; a client cycling through
+            # thousands of limits only computes again.
+            if len(known) < 64:
+                known[key] = cost
     if cost > budget:
         raise QueryTooExpensive(
             f"Query cost {cost:,} is over the budget of {budget:,}. Every list multiplies the cost of what it "

@@ -17,6 +17,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from publishing.memo import ByteLRU
 
+from .cost import limit_variables
 from .execution import SyncExecutionContext, for_document
 from .limits import check_document, limits
 
@@ -28,6 +29,10 @@ class PreparedDocument:
     # The executor for this document, sharing its field collection between requests when that
     # cannot depend on variables (see `api.execution.for_document`).
     context_class: type = field(default=SyncExecutionContext)
+    # Costs worked out for this document, by operation and the limits sent (`api.cost.check_cost`): a
+    # full page asked for a different page each time costs the same every time.
+    costs: dict = field(default_factory=dict, compare=False)
+    limit_variables: tuple[str, ...] = ()
 
 
 # A parsed and validated document takes about this many bytes per character of its text (measured: 100-130).
@@ -71,7 +76,7 @@ def _prepare(schema: GraphQLSchema, query: str, introspection: bool, limit: dict
     errors = validate(schema, document, rules, max_errors=20)
     if errors:
         return PreparedDocument(None, tuple(errors))
-    return PreparedDocument(document, (), for_document(query))
+    return PreparedDocument(document, (), for_document(query), limit_variables=limit_variables(document))
 
 
 def cache_info() -> CacheInfo:

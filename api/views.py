@@ -184,7 +184,15 @@ class PublicGraphQLView(GraphQLView):
         if operation.operation != OperationType.QUERY:
             return ExecutionResult(data=None, errors=[GraphQLError("The public API only answers queries.")])
         try:
-            check_cost(self.schema.graphql_schema, prepared.document, operation, variables, limits()["MAX_COST"])
+            check_cost(
+                self.schema.graphql_schema,
+                prepared.document,
+                operation,
+                variables,
+                limits()["MAX_COST"],
+                known=prepared.costs,
+                names=prepared.limit_variables,
+            )
         except QueryTooExpensive as error:
             return ExecutionResult(data=None, errors=[error])
         rate_limits.count_fields(request, prepared.document, operation)

@@ -60,6 +60,10 @@ def test_the_cost_follows_the_limits_sent_as_variables(client, demo):
     query = "query($n: Int) { pages(limit: $n) { children(limit: $n) { children(limit: $n) { title } } } }"
     assert post(client, query, {"n": 10}).status_code == 200
     assert "over the budget" in first_error(post(client, query, {"n": 100}))
+    # Costs are kept per document and limits sent: neither answer leaks into the other.
+    assert post(client, query, {"n": 10}).status_code == 200
+    assert "over the budget" in first_error(post(client, query, {"n": 100}))
+    assert "over the budget" in first_error(post(client, query.replace("query(", "query Named("), {"n": 100}))
 
 
 def test_children_are_read_in_windows(client, demo):
