@@ -131,6 +131,12 @@ restore: setup
 	@test -n "$(ARCHIVE)" || { echo "make: name the archive: make restore ARCHIVE=backups/cms-backup-….tar.gz" >&2; exit 1; }
 	$(PY) manage.py restore $(if $(filter 1 true yes,$(FORCE)),--force) "$(ARCHIVE)"
 
+# A fixed mixed load with publishing for SOAK_MINUTES (default 10) on gunicorn + worker, PostgreSQL (`cms_soak`)
+# and Redis: requests per minute, errors, memory of each process at start and end (docs/performance.md).
+SOAK_MINUTES ?= 10
+soak: setup dictionaries services
+	$(PY) bench/soak.py --pg-url $(PG_URL) --minutes $(SOAK_MINUTES) $(SOAK_ARGS)
+
 # Publish-to-webhook latency with the real worker, on a fresh SQLite file (docs/webhooks.md).
 bench-webhooks: setup
 	$(PY) bench/webhook_latency.py $(BENCH_ARGS)
