@@ -14,12 +14,14 @@ Wagtail's own `save_revision().publish()`), so every answer kept anywhere goes
 stale again and again and the worker has the public changes to process.
 
 Prints the requests per minute, the errors (any answer other than 200, any
-GraphQL `errors`, any socket error) and each gunicorn worker's and the task
-worker's resident memory (from /proc) at the start and at the end, and exits
-non-zero on any error or on a process whose memory grew by 10 % or more. The
-start is measured after a warm-up of the same load, so caches that fill to
-their bounds on first use do not count as growth; gunicorn's worker recycling
-is off, as it would hide a leak.
+GraphQL `errors`, any socket error, any traceback the server or the task
+worker logs) and each gunicorn worker's and the task worker's resident memory
+(from /proc) at the start and at the end, and exits non-zero on any error or
+on a process whose memory grew by 10 % or more. The start is measured after a
+warm-up of the same load (2 minutes), so the per-process caches that fill to
+their bounds on first use (publishing/memo.py) do not count as growth;
+gunicorn's worker recycling is off, as it would hide a leak. Results go to
+bench/results/soak.{md,json}, the processes' log to soak-server.log.
 """
 
 # Subprocesses and URLs here are built from constants and loopback addresses, never from outside input.
@@ -126,7 +128,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=float(os.environ.get("SOAK_MINUTES") or 10),
         help="How long the measured load runs (default: SOAK_MINUTES, else 10)",
     )
-    parser.add_argument("--warmup", type=int, default=60, help="Seconds of the same load before memory is measured")
+    parser.add_argument("--warmup", type=int, default=120, help="Seconds of the same load before memory is measured")
     parser.add_argument("--pg-url", default=os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--database", default="cms_soak")
     parser.add_argument("--redis-url", default=os.environ.get("SOAK_REDIS_URL", "redis://127.0.0.1:6379/7"))
@@ -196,6 +198,8 @@ class Outcome:
     memory_start: dict[str, float | None]
     memory_end: dict[str, float | None]
     publishes: int
+    # Tracebacks the server and the task worker logged: a task that failed answers no request.
+    logged_errors: int = 0
     setup: dict = field(default_factory=dict)
 
 
@@ -204,6 +208,8 @@ def failures(outcome: Outcome) -> list[str]:
     errors = sum(minute.errors for minute in outcome.minutes)
     if errors:
         found.append(f"{errors} requests failed")
+    if outcome.logged_errors:
+        found.append(f"{outcome.logged_errors} errors in the server and worker log")
     for name, start in outcome.memory_start.items():
         end = outcome.memory_end.get(name)
         if end is None:
@@ -233,7 +239,7 @@ def report(outcome: Outcome) -> str:
     lines += [
         "",
         f"{total} requests in {seconds / 60:.1f} min ({total / seconds:.0f} req/s), {errors} errors, "
-        f"{outcome.publishes} publishes.",
+        f"{outcome.publishes} publishes; {outcome.logged_errors} errors logged by the server and the task worker.",
         "",
         "| Process | RSS at start MB | RSS at end MB | Growth |",
         "|---|---:|---:|---:|",
@@ -428,6 +434,9 @@ def main(argv=None) -> int:
         start,
         end,
         publisher.published,
+        logged_errors=(RESULTS / "soak-server.log")
+        .read_text(errors="replace")
+        .count("Traceback (most recent call last)"),
         setup={
             "finished_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "minutes": args.minutes,
@@ -447,6 +456,7 @@ def main(argv=None) -> int:
                 "memory_start_mb": start,
                 "memory_end_mb": end,
                 "publishes": outcome.publishes,
+                "logged_errors": outcome.logged_errors,
                 "failures": failures(outcome),
             },
             indent=2,

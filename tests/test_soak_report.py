@@ -42,7 +42,7 @@ def test_a_clean_run_passes_and_reports_each_minute_and_process():
     text = report(clean)
     assert "| 2 | 6000 | 100 | 8.0 | 30.0 | 0 | 0 | 0 |" in text
     assert "| gunicorn 11 | 200.0 | 219.0 | +9.5% |" in text
-    assert "12000 requests in 2.0 min (100 req/s), 0 errors, 40 publishes." in text
+    assert "12000 requests in 2.0 min (100 req/s), 0 errors, 40 publishes; 0 errors logged" in text
     assert text.rstrip().endswith("PASS (0 errors, memory growth under 10 %)")
 
 
@@ -62,6 +62,10 @@ def test_a_clean_run_passes_and_reports_each_minute_and_process():
             "gunicorn 13 appeared",
         ),
         (outcome(publishes=0), "no page was published"),
+        (
+            Outcome([minute()], {"task worker": 150.0}, {"task worker": 150.0}, 40, logged_errors=2),
+            "2 errors in the server",
+        ),
     ],
 )
 def test_errors_memory_growth_a_replaced_worker_or_no_publishing_fail(run, problem):
