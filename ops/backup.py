@@ -74,7 +74,8 @@ def make_backup(directory: Path, alias: str = "default") -> BackupResult:
         server_major, server_full = postgres.server_version(alias)
     except DatabaseError as error:
         raise BackupError(f"the database cannot be read ({_one_line(error)})") from error
-    with tempfile.TemporaryDirectory(prefix="cms-backup-", dir=directory) as work:
+    # Work files sit beside the archive (same disk, no /tmp size limit), hidden from a listing of backups.
+    with tempfile.TemporaryDirectory(prefix=".cms-backup-work-", dir=directory) as work:
         dump_file = Path(work) / DATABASE_MEMBER
         dump_version = postgres.dump(dump_file, alias)
         files = media_files(media_root)
