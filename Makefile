@@ -11,7 +11,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 MACHINE := AGAIN="make $(or $(MAKECMDGOALS),setup)" tools/machine.sh
 
 .PHONY: setup assets services dictionaries browser demo run test test-sqlite test-postgres e2e check lint format \
-	bench bench-webhooks schema smoke translations worker
+	bench bench-webhooks schema smoke translations worker \
+	backup restore soak
 
 setup: $(VENV)/.installed
 
@@ -119,6 +120,22 @@ schema: setup
 # Side-by-side load test on PostgreSQL + Redis (database `cms_bench`); see docs/performance.md.
 bench: setup dictionaries services
 	$(PY) bench/run.py --pg-url $(PG_URL) $(BENCH_ARGS)
+
+# One archive of the database (PostgreSQL, DATABASE_URL) and the media files, into BACKUP_DIR (docs/operations.md).
+BACKUP_DIR ?= backups
+backup: setup
+	$(PY) manage.py backup --dir $(BACKUP_DIR)
+
+# An archive back into an empty database and media folder; FORCE=1 replaces what they hold.
+restore: setup
+	@test -n "$(ARCHIVE)" || { echo "make: name the archive: make restore ARCHIVE=backups/cms-backup-….tar.gz" >&2; exit 1; }
+	$(PY) manage.py restore $(if $(filter 1 true yes,$(FORCE)),--force) "$(ARCHIVE)"
+
+# A fixed mixed load with publishing for SOAK_MINUTES (default 10) on gunicorn + worker, PostgreSQL (`cms_soak`)
+# and Redis: requests per minute, errors, memory of each process at start and end (docs/performance.md).
+SOAK_MINUTES ?= 10
+soak: setup dictionaries services
+	$(PY) bench/soak.py --pg-url $(PG_URL) --minutes $(SOAK_MINUTES) $(SOAK_ARGS)
 
 # Publish-to-webhook latency with the real worker, on a fresh SQLite file (docs/webhooks.md).
 bench-webhooks: setup
