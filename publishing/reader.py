@@ -22,6 +22,7 @@ What is read outside transactions is also kept in the process
 repeated request runs no SQL.
 """
 
+import threading
 from functools import cached_property
 
 import orjson
@@ -44,19 +45,31 @@ MAX_CHILDREN = 100
 MIN_SECONDS = 0.5
 
 
-def _memo() -> ByteLRU:
-    global _process_memo
-    if _process_memo is None:
-        _process_memo = ByteLRU(settings.PUBLISHING["MEMO_BYTES"])
-    return _process_memo
+# Each pool has its own byte budget: a crawl through thousands of pages must not push out the answers to
+# the popular searches, which cost far more to make again than a page, nor what every request needs (the
+# site, the next scheduled change): docs/performance.md.
+SITE_MEMO_BYTES = 1024 * 1024
+_memos: dict[str, ByteLRU] = {}
+_memos_lock = threading.Lock()
 
 
-_process_memo: ByteLRU | None = None
+def _budget(pool: str) -> int:
+    if pool == "site":
+        return SITE_MEMO_BYTES
+    return settings.PUBLISHING["SEARCH_MEMO_BYTES" if pool == "search" else "MEMO_BYTES"]
+
+
+def _memo(pool: str = "pages") -> ByteLRU:
+    found = _memos.get(pool)
+    if found is None:
+        with _memos_lock:
+            found = _memos.setdefault(pool, ByteLRU(_budget(pool)))
+    return found
 
 
 def clear_memo():
-    if _process_memo is not None:
-        _process_memo.clear()
+    for memo in list(_memos.values()):
+        memo.clear()
 
 
 def _size(value) -> int:
@@ -71,21 +84,25 @@ def _size(value) -> int:
     return 1000
 
 
-def kept(version: int | None, site: Site | None, key: tuple, make, *, until: float | None = None, size=None):
+def kept(
+    version: int | None, site: Site | None, key: tuple, make, *, until: float | None = None, size=None, pool="pages"
+):
     """`make()`, remembered in this process for the content version (never inside transactions).
 
     `until` (wall clock) ends the entry early: at the next scheduled change, for answers that depend on it.
+    `pool` names the budget it counts against (`POOLS`).
     """
     if version is None or site is None:
         return make()
     key = (version, site.pk, *key)
-    found = _memo().get(key, MISSING)
+    memo = _memo(pool)
+    found = memo.get(key, MISSING)
     if found is MISSING:
         found = make()
         # A body showing something with its own window (a contact person who expires) is true only until then;
         # no signal marks that moment, so nothing may serve the body past it.
         ends = [t for t in (until, _body_valid_until(found)) if t is not None]
-        _memo().set(key, found, size if size is not None else _size(found), expires=min(ends) if ends else None)
+        memo.set(key, found, size if size is not None else _size(found), expires=min(ends) if ends else None)
     return found
 
 
@@ -118,10 +135,10 @@ def site_deadline(site: Site | None, version: int | None, now=None) -> float:
     if version is None:
         return source.deadline()
     key = (version, site.pk, "deadline")
-    found = _memo().get(key)
+    found = _memo("site").get(key)
     if found is None:
         found = source.deadline()
-        _memo().set(key, found, 100, expires=found)
+        _memo("site").set(key, found, 100, expires=found)
     return found
 
 
@@ -155,10 +172,10 @@ class PublicContent:
         if self.version is None:
             return Site.find_for_request(self.request)
         key = ("site", self.request.get_host(), self.request.get_port(), self.version)
-        site = _memo().get(key, MISSING)
+        site = _memo("site").get(key, MISSING)
         if site is MISSING:
             site = Site.find_for_request(self.request)
-            _memo().set(key, site, 500)
+            _memo("site").set(key, site, 500)
         return site
 
     @cached_property

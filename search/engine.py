@@ -178,6 +178,7 @@ class SiteSearch:
                 lambda: self._search(query, limit, offset, model, autocorrect),
                 until=site_deadline(self.site, version),
                 size=SEARCH_ANSWER_BYTES,
+                pool="search",
             )
         else:
             results = self._search(query, limit, offset, model, autocorrect)

@@ -112,16 +112,30 @@ def test_what_is_kept_never_outlives_a_scheduled_expiry(shared_caching, client):
 
 def test_memory_is_bounded_in_bytes_and_the_least_recently_used_goes_first(shared_caching, client, monkeypatch):
     budget = 40_000
-    monkeypatch.setattr(reader, "_process_memo", reader.ByteLRU(budget))
+    monkeypatch.setitem(reader._memos, "pages", reader.ByteLRU(budget))
     query = "query($path: String) { page(urlPath: $path) { title } }"
     post(client, PAGE_BY_PATH, {"path": INFRASTRUCTURE})
     for number in range(200):
         post(client, query, {"path": f"/finnes-ikke-{number}/"})
         # The page everybody reads stays; the misses nobody asks for again make room.
         post(client, query, {"path": INFRASTRUCTURE})
-        assert reader._process_memo.bytes <= budget
+        assert reader._memos["pages"].bytes <= budget
     count, _ = queries_for(client, query, {"path": INFRASTRUCTURE})
     assert count == 0
+
+
+def test_a_crawl_through_many_pages_leaves_the_popular_searches_kept(shared_caching, client, monkeypatch):
+    monkeypatch.setitem(reader._memos, "pages", reader.ByteLRU(40_000))
+    search = "query($q: String!) { siteSearch(query: $q) { totalCount results { title } } }"
+    post(client, search, {"q": "bredbånd"})
+    query = "query($path: String) { page(urlPath: $path) { title } }"
+    for number in range(200):
+        post(client, query, {"path": f"/finnes-ikke-{number}/"})
+    with CaptureQueriesContext(connection) as captured:
+        post(client, search, {"q": "bredbånd"})
+    # Only the search statistics are written (at once in tests); nothing is read.
+    reads = [q["sql"] for q in captured.captured_queries if "wagtailsearchpromotions" not in q["sql"]]
+    assert [sql for sql in reads if "SAVEPOINT" not in sql] == []
 
 
 def test_the_version_is_trusted_for_its_ttl_and_own_publishes_show_at_once(shared_caching, client, settings):

@@ -310,6 +310,8 @@ API = {
 PUBLISHING = {
     # What each server process keeps of public content it read (publishing/memo.py), least recently used out first.
     "MEMO_BYTES": env_int("PUBLIC_MEMO_MEGABYTES", 32) * 1024 * 1024,
+    # Search answers apart, so a crawl through many pages does not push out the popular searches.
+    "SEARCH_MEMO_BYTES": env_int("SEARCH_MEMO_MEGABYTES", 8) * 1024 * 1024,
 }
 
 CACHES = {
