@@ -49,16 +49,28 @@ class CacheInfo:
     bytes: int
 
 
+def _key(schema: GraphQLSchema, query: str) -> tuple:
+    return (id(schema), query, bool(settings.API["INTROSPECTION"]), tuple(sorted(limits().items())))
+
+
 def prepare(schema: GraphQLSchema, query: str) -> PreparedDocument:
-    key = (id(schema), query, bool(settings.API["INTROSPECTION"]), tuple(sorted(limits().items())))
+    """The document parsed and validated: kept from an earlier request, or made now (and kept by `accept`)."""
+    key = _key(schema, query)
     found = _kept.get(key)
     with _counts_lock:
         _counts["hits" if found is not None else "misses"] += 1
     if found is None:
         found = _prepare(schema, query, key[2], dict(key[3]))
-        if not found.errors:
-            _kept.set(key, found, AST_BYTES_PER_CHARACTER * len(query) + 2000)
     return found
+
+
+def accept(schema: GraphQLSchema, query: str, prepared: PreparedDocument):
+    """Keep a document once it has passed every check, the cost included: one refused for its cost (thirty
+    aliased searches, say) is made again each time rather than filling the cache with ever-new texts."""
+    if not prepared.errors:
+        key = _key(schema, query)
+        if _kept.get(key) is None:
+            _kept.set(key, prepared, AST_BYTES_PER_CHARACTER * len(query) + 2000)
 
 
 def _prepare(schema: GraphQLSchema, query: str, introspection: bool, limit: dict) -> PreparedDocument:

@@ -27,7 +27,7 @@ from publishing.memo import ByteLRU
 from publishing.version import shared_version
 
 from .cost import query_cost
-from .documents import prepare
+from .documents import accept, prepare
 from .errors import NOT_UNICODE
 from .limits import limits
 
@@ -105,6 +105,7 @@ def _register(schema, digest: str, query: str):
     budget = limits()["MAX_COST"]
     if any(query_cost(schema, prepared.document, operation, {}) > budget for operation in operations):
         return
+    accept(schema, query, prepared)
     day = f"{AUTOMATIC_PREFIX}:count:{time.strftime('%Y-%m-%d', time.gmtime())}"
     _cache().add(day, 0, timeout=2 * 24 * 3600)
     try:

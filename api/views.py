@@ -12,7 +12,7 @@ from graphql import ExecutionResult, GraphQLError, OperationType, execute, get_o
 
 from . import caching, graphiql, persisted, rate_limits
 from .cost import QueryTooExpensive, check_cost
-from .documents import prepare
+from .documents import accept, prepare
 from .errors import NOT_UNICODE, public_message
 from .execution import never_awaitable
 from .limits import limits
@@ -195,6 +195,7 @@ class PublicGraphQLView(GraphQLView):
             )
         except QueryTooExpensive as error:
             return ExecutionResult(data=None, errors=[error])
+        accept(self.schema.graphql_schema, query, prepared)
         rate_limits.count_fields(request, prepared.document, operation)
 
         try:

@@ -85,6 +85,15 @@ def test_rejected_documents_are_not_kept(client, demo):
     for number in range(300):
         post(client, f"{{ nothing{number} " + "x" * 2000 + " }")
     assert documents.cache_info().bytes == 0
+    # Valid, but over the cost budget: thirty aliased searches with ever-new words.
+    for number in range(20):
+        aliases = " ".join(
+            f'a{i}: siteSearch(query: "kommune {number}x{i}", limit: 100) {{ totalCount }}' for i in range(30)
+        )
+        assert "over the budget" in first_error(post(client, "{ " + aliases + " }"))
+    assert documents.cache_info().bytes == 0
+    post(client, "{ organisation { name } }")
+    assert documents.cache_info().bytes > 0
 
 
 def test_oversized_arguments_are_refused_before_any_lookup(client, demo, shared_caching):
