@@ -378,6 +378,26 @@ class Publisher:
         self.published += out.count("published ")
 
 
+def server_env(db_url: str, redis_url: str, port: int) -> dict:
+    """The environment of the server and worker processes: production settings on loopback (cms.settings.bench)."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
+        "DATABASE_URL": db_url,
+        "REDIS_URL": redis_url,
+        # A throwaway key per run: the benchmark never shares secrets with a real deployment.
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "GRAPHQL_GRAPHIQL": "false",
+        "GRAPHQL_INTROSPECTION": "false",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESSLOG": "",
+        # A recycled worker starts afresh: inside one scenario (bench) or hiding the growth looked for (soak).
+        "GUNICORN_MAX_REQUESTS": "0",
+    }
+
+
 def task_worker(env) -> subprocess.Popen:
     return subprocess.Popen(
         [PY, "manage.py", "worker", "--no-reload"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True
@@ -611,24 +631,9 @@ def main():
     db_url = parsed._replace(path=f"/{args.database}").geturl()
     ensure_database(admin_url, args.database, args.fresh)
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
-        "DATABASE_URL": db_url,
-        "REDIS_URL": args.redis_url,
-        # A throwaway key per run: the benchmark never shares secrets with a real deployment.
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "GRAPHQL_GRAPHIQL": "false",
-        "GRAPHQL_INTROSPECTION": "false",
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        **({"GUNICORN_WORKERS": str(args.workers)} if args.workers else {}),
-        **({"GUNICORN_THREADS": str(args.threads)} if args.threads else {}),
-        "GUNICORN_ACCESSLOG": "",
-        # A worker recycled mid-run would start with empty per-process caches inside one scenario only.
-        "GUNICORN_MAX_REQUESTS": "0",
-    }
+    env = server_env(db_url, args.redis_url, args.port)
+    env.update({"GUNICORN_WORKERS": str(args.workers)} if args.workers else {})
+    env.update({"GUNICORN_THREADS": str(args.threads)} if args.threads else {})
     content = prepare_content(env, args.pages)
     theme_ids = content.pop("theme_ids")
     random.Random(5).shuffle(theme_ids)

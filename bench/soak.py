@@ -33,7 +33,6 @@ import hashlib
 import json
 import os
 import random
-import secrets
 import signal
 import subprocess
 import sys
@@ -59,6 +58,7 @@ from bench.run import (
     http,
     prepare_content,
     run_wrk,
+    server_env,
     wait_for,
 )
 from search.judged_queries import JUDGED_QUERIES
@@ -316,26 +316,14 @@ def main(argv=None) -> int:
     parsed = urllib.parse.urlsplit(args.pg_url)
     ensure_database(parsed._replace(path="/postgres").geturl(), args.database, fresh=args.fresh)
     base = f"http://127.0.0.1:{args.port}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
-        "DATABASE_URL": parsed._replace(path=f"/{args.database}").geturl(),
-        "REDIS_URL": args.redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "GRAPHQL_GRAPHIQL": "false",
-        "GRAPHQL_INTROSPECTION": "false",
-        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_ACCESSLOG": "",
-        # A recycled worker starts afresh: it would hide the very growth a soak looks for.
-        "GUNICORN_MAX_REQUESTS": "0",
-        # All the load comes from one address; the per-client limits are for the public.
-        "RATE_LIMITS": "false",
-        "LOG_LEVEL": "WARNING",
-        "BENCH_PUBLISH_SECONDS": str(args.publish_seconds),
-    }
+    env = server_env(parsed._replace(path=f"/{args.database}").geturl(), args.redis_url, args.port)
+    env.update(
+        {
+            "GUNICORN_WORKERS": "2",
+            "LOG_LEVEL": "WARNING",
+            "BENCH_PUBLISH_SECONDS": str(args.publish_seconds),
+        }
+    )
     # Preparing 2,000 pages runs statements longer than the server's 10 s backstop on a busy machine.
     content = prepare_content(
         {**env, "DJANGO_SETTINGS_MODULE": "cms.settings.production", "DB_STATEMENT_TIMEOUT_MS": "0"}, args.pages
