@@ -105,6 +105,13 @@ class _Coster:
 def query_cost(schema, document, operation, variables: dict | None) -> int:
     fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
     root = schema.get_root_type(operation.operation) if hasattr(schema, "get_root_type") else schema.query_type
+    # A variable not sent takes its default from the document (`$n: Int = 100`): that is the limit that runs.
+    defaults = {
+        definition.variable.name.value: int(definition.default_value.value)
+        for definition in operation.variable_definitions or ()
+        if isinstance(definition.default_value, IntValueNode)
+    }
+    variables = {**defaults, **(variables or {})}
     return _Coster(schema, fragments, variables).selection_set(root, operation.selection_set)
 
 
