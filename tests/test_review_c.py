@@ -1,5 +1,6 @@
 """Review C: findings from a hostile review of the day's commits."""
 
+import pytest
 from graphql import get_operation_ast, parse
 
 from api.cost import query_cost
@@ -35,3 +36,40 @@ def test_b_a_limit_sent_as_an_integral_float_costs_what_runs():
     known: dict = {}
     check_cost(graphql_schema, document, operation, {}, 10**12, known=known, names=names)
     assert check_cost(graphql_schema, document, operation, {"n": 100.0}, 10**12, known=known, names=names) == as_int
+
+
+@pytest.mark.django_db
+def test_c_one_parents_children_read_as_the_orm_reads_them(demo):
+    """The single-parent SQL path (`StoredSource._fetch`) and the ORM path agree: window, order, types."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from content_models.models import TopicPage
+    from publishing.models import PublicPage
+    from publishing.sources import StoredSource
+
+    site = Site.objects.get(is_default_site=True)
+    topic = TopicPage.objects.get()
+    now = timezone.now()
+    rows = list(PublicPage.objects.filter(parent_id=topic.pk).order_by("path"))
+    assert len(rows) >= 2
+    PublicPage.objects.filter(pk=rows[0].pk).update(visible_until=now - timedelta(microseconds=1))
+    PublicPage.objects.filter(pk=rows[1].pk).update(visible_from=now.replace(microsecond=0) + timedelta(seconds=1))
+    source = StoredSource(site, now)
+    single = source.children({topic.pk}, 100)
+    both = [r for r in source.children({topic.pk, site.root_page_id}, 100) if r.parent_id == topic.pk]
+    assert single == both
+    assert single == source._select(Q(parent_id=topic.pk), window=True)
+    assert source.by_path(rows[2].url_path) == source._select(Q(url_path=rows[2].url_path))[0]
+
+
+def test_d_the_hostile_bench_registers_documents_that_parse():
+    """`bench/hostile.py`'s persisted registrations are valid documents (an alias may not start with a digit),
+    else most of them measure a syntax error instead of a registration."""
+    from bench.hostile import persisted_registration
+
+    for _ in range(200):
+        parse(persisted_registration(None)["query"])
