@@ -73,3 +73,20 @@ def test_d_the_hostile_bench_registers_documents_that_parse():
 
     for _ in range(200):
         parse(persisted_registration(None)["query"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"query": QUERY},
+        {"query": QUERY.replace(" = 100", ""), "variables": {"n": 100.0}},
+    ],
+    ids=["variable-default", "integral-float"],
+)
+def test_e_the_api_refuses_what_costs_over_the_budget_however_the_limit_is_sent(client, body):
+    """100 pages with their children's children cost 1,010,102, over the budget of 1,000,000: refused however
+    the 100 is sent (before, counted as 20 pages, 202,022, and run)."""
+    response = client.post("/graphql/", body, content_type="application/json")
+    errors = response.json().get("errors") or []
+    assert any("over the budget" in error["message"] for error in errors), response.json()
