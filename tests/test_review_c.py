@@ -90,3 +90,27 @@ def test_e_the_api_refuses_what_costs_over_the_budget_however_the_limit_is_sent(
     response = client.post("/graphql/", body, content_type="application/json")
     errors = response.json().get("errors") or []
     assert any("over the budget" in error["message"] for error in errors), response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query($n: Int) { pages(limit: $n) { title } }",
+        "query($n: Int) { pages(offset: $n) { title } }",
+        "query($n: Int) { pages { children(limit: $n) { title } } }",
+        "query($n: Int) { pages { children(offset: $n) { title } } }",
+        "query($n: Int) { contactPeople(limit: $n) { name } }",
+        'query($n: Int) { siteSearch(query: "kommune", limit: $n) { totalCount } }',
+        'query($n: Int) { siteSearch(query: "kommune", offset: $n) { totalCount } }',
+        'query($n: Int) { searchSuggest(prefix: "kom", limit: $n) }',
+        "{ pages(limit: null) { title } }",
+    ],
+)
+def test_f_a_null_limit_or_offset_is_the_clients_error_not_an_internal_one(client, query):
+    """`limit: null` (literal, or a variable sent as null) is a TypeError in the resolvers: an 'Internal error'
+    answer and an ERROR log with a traceback for each such request, which anyone can send."""
+    response = client.post("/graphql/", {"query": query, "variables": {"n": None}}, content_type="application/json")
+    messages = [error["message"] for error in response.json()["errors"]]
+    assert messages
+    assert all("must be" in message for message in messages), messages
