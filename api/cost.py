@@ -45,6 +45,17 @@ def _is_list(field_type) -> bool:
     return is_list_type(field_type.of_type if is_non_null_type(field_type) else field_type)
 
 
+def _int(value) -> int | None:
+    """A variable's value as GraphQL's Int takes it (`100.0` is 100), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def _limit(field_node: FieldNode, field_def, variables: dict) -> int:
     """How many items a list field can return: its `limit` as sent, or its default."""
     argument = field_def.args.get("limit")
@@ -55,8 +66,8 @@ def _limit(field_node: FieldNode, field_def, variables: dict) -> int:
             continue
         if isinstance(node.value, IntValueNode):
             return int(node.value.value)
-        if isinstance(node.value, VariableNode) and isinstance(variables.get(node.value.name.value), int):
-            return variables[node.value.name.value]
+        if isinstance(node.value, VariableNode) and _int(variables.get(node.value.name.value)) is not None:
+            return _int(variables[node.value.name.value])
     default = argument.default_value
     return default if isinstance(default, int) else DEFAULT_LIST_SIZE
 
@@ -105,6 +116,13 @@ class _Coster:
 def query_cost(schema, document, operation, variables: dict | None) -> int:
     fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
     root = schema.get_root_type(operation.operation) if hasattr(schema, "get_root_type") else schema.query_type
+    # A variable not sent takes its default from the document (`$n: Int = 100`): that is the limit that runs.
+    defaults = {
+        definition.variable.name.value: int(definition.default_value.value)
+        for definition in operation.variable_definitions or ()
+        if isinstance(definition.default_value, IntValueNode)
+    }
+    variables = {**defaults, **(variables or {})}
     return _Coster(schema, fragments, variables).selection_set(root, operation.selection_set)
 
 
@@ -128,7 +146,7 @@ def limit_variables(document) -> tuple[str, ...]:
 def cost_key(operation, names: tuple[str, ...], variables: dict | None) -> tuple:
     """What a document's cost depends on besides the document: the operation and the limits sent."""
     variables = variables or {}
-    sent = tuple(variables.get(name) if isinstance(variables.get(name), int) else None for name in names)
+    sent = tuple(_int(variables.get(name)) for name in names)
     return (operation.name.value if operation.name else None, sent)
 
 

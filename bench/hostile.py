@@ -56,7 +56,7 @@ def invalid_document(rng):
 
 
 def persisted_registration(rng):
-    query = "{ pages(limit: 1) { title " + secrets.token_hex(3) + ": slug } }"
+    query = "{ pages(limit: 1) { title a" + secrets.token_hex(3) + ": slug } }"
     import hashlib
 
     digest = hashlib.sha256(query.encode()).hexdigest()

@@ -119,9 +119,10 @@ def clean_query(query: str) -> str:
 
 
 def check_window(limit: int, offset: int):
-    if not 1 <= limit <= MAX_LIMIT:
+    # `limit: null` (or a variable sent as null) reaches here as None: a client's mistake, not a crash.
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise SearchInputError(f"`limit` must be between 1 and {MAX_LIMIT}, got {limit}.")
-    if offset < 0:
+    if not isinstance(offset, int) or offset < 0:
         raise SearchInputError(f"`offset` must be 0 or more, got {offset}.")
 
 
@@ -386,7 +387,7 @@ class SiteSearch:
             raise SearchInputError("`prefix` must not be empty.")
         if len(prefix) > MAX_PREFIX_LENGTH:
             raise SearchInputError(f"`prefix` must be at most {MAX_PREFIX_LENGTH} characters.")
-        if not 1 <= limit <= MAX_LIMIT:
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise SearchInputError(f"`limit` must be between 1 and {MAX_LIMIT}, got {limit}.")
         typed = [fold(w.strip("-'\u2019")) for w in words(prefix) if w.strip("-'\u2019")]
         if not typed:
