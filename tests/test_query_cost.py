@@ -1,4 +1,4 @@
-"""Review C: findings from a hostile review of the day's commits."""
+"""Query cost as GraphQL runs the query (variable defaults, integral floats, null limits), and reads that must agree with the ORM."""
 
 import pytest
 from graphql import get_operation_ast, parse
@@ -9,7 +9,7 @@ from api.schema import schema
 QUERY = "query Q($n: Int = 100) { pages(limit: $n) { children { children { title } } } }"
 
 
-def test_a_limit_variables_default_counts_when_the_variable_is_not_sent():
+def test_limit_variables_default_counts_when_the_variable_is_not_sent():
     """`pages(limit: $n)` with `$n: Int = 100` and no variables runs 100 pages, so it costs as `{"n": 100}`,
     not as the field's default of 20 (a 5x way round the cost budget)."""
     document = parse(QUERY)
@@ -20,7 +20,7 @@ def test_a_limit_variables_default_counts_when_the_variable_is_not_sent():
     )
 
 
-def test_b_a_limit_sent_as_an_integral_float_costs_what_runs():
+def test_a_limit_sent_as_an_integral_float_costs_what_runs():
     """GraphQL's Int takes `100.0` as 100: the cost, and the cost kept for the document, must count 100 too,
     not the field's default of 20."""
     from api.cost import check_cost, cost_key, limit_variables
@@ -39,7 +39,7 @@ def test_b_a_limit_sent_as_an_integral_float_costs_what_runs():
 
 
 @pytest.mark.django_db
-def test_c_one_parents_children_read_as_the_orm_reads_them(demo):
+def test_one_parents_children_read_as_the_orm_reads_them(demo):
     """The single-parent SQL path (`StoredSource._fetch`) and the ORM path agree: window, order, types."""
     from datetime import timedelta
 
@@ -66,7 +66,7 @@ def test_c_one_parents_children_read_as_the_orm_reads_them(demo):
     assert source.by_path(rows[2].url_path) == source._select(Q(url_path=rows[2].url_path))[0]
 
 
-def test_d_the_hostile_bench_registers_documents_that_parse():
+def test_the_hostile_bench_registers_documents_that_parse():
     """`bench/hostile.py`'s persisted registrations are valid documents (an alias may not start with a digit),
     else most of them measure a syntax error instead of a registration."""
     from bench.hostile import persisted_registration
@@ -84,7 +84,7 @@ def test_d_the_hostile_bench_registers_documents_that_parse():
     ],
     ids=["variable-default", "integral-float"],
 )
-def test_e_the_api_refuses_what_costs_over_the_budget_however_the_limit_is_sent(client, body):
+def test_the_api_refuses_what_costs_over_the_budget_however_the_limit_is_sent(client, body):
     """100 pages with their children's children cost 1,010,102, over the budget of 1,000,000: refused however
     the 100 is sent (before, counted as 20 pages, 202,022, and run)."""
     response = client.post("/graphql/", body, content_type="application/json")
@@ -107,7 +107,7 @@ def test_e_the_api_refuses_what_costs_over_the_budget_however_the_limit_is_sent(
         "{ pages(limit: null) { title } }",
     ],
 )
-def test_f_a_null_limit_or_offset_is_the_clients_error_not_an_internal_one(client, query):
+def test_a_null_limit_or_offset_is_the_clients_error_not_an_internal_one(client, query):
     """`limit: null` (literal, or a variable sent as null) is a TypeError in the resolvers: an 'Internal error'
     answer and an ERROR log with a traceback for each such request, which anyone can send."""
     response = client.post("/graphql/", {"query": query, "variables": {"n": None}}, content_type="application/json")
