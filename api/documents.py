@@ -8,7 +8,7 @@ make each rejection cheap.
 """
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from graphql import GraphQLError, GraphQLSchema, parse, specified_rules, validate
@@ -33,6 +33,8 @@ class PreparedDocument:
     # full page asked for a different page each time costs the same every time.
     costs: dict = field(default_factory=dict, compare=False)
     limit_variables: tuple[str, ...] = ()
+    # The cache key of a document made by this request and not kept yet (`accept` keeps it); None once kept.
+    pending_key: tuple | None = field(default=None, compare=False)
 
 
 # A parsed and validated document takes about this many bytes per character of its text (measured: 100-130).
@@ -49,28 +51,27 @@ class CacheInfo:
     bytes: int
 
 
-def _key(schema: GraphQLSchema, query: str) -> tuple:
-    return (id(schema), query, bool(settings.API["INTROSPECTION"]), tuple(sorted(limits().items())))
-
-
 def prepare(schema: GraphQLSchema, query: str) -> PreparedDocument:
     """The document parsed and validated: kept from an earlier request, or made now (and kept by `accept`)."""
-    key = _key(schema, query)
+    key = (id(schema), query, bool(settings.API["INTROSPECTION"]), tuple(sorted(limits().items())))
     found = _kept.get(key)
     with _counts_lock:
         _counts["hits" if found is not None else "misses"] += 1
     if found is None:
         found = _prepare(schema, query, key[2], dict(key[3]))
+        if not found.errors:
+            found = replace(found, pending_key=key)
     return found
 
 
-def accept(schema: GraphQLSchema, query: str, prepared: PreparedDocument):
+def accept(prepared: PreparedDocument):
     """Keep a document once it has passed every check, the cost included: one refused for its cost (thirty
     aliased searches, say) is made again each time rather than filling the cache with ever-new texts."""
-    if not prepared.errors:
-        key = _key(schema, query)
-        if _kept.get(key) is None:
-            _kept.set(key, prepared, AST_BYTES_PER_CHARACTER * len(query) + 2000)
+    if prepared.pending_key is not None:
+        query = prepared.pending_key[1]
+        _kept.set(
+            prepared.pending_key, replace(prepared, pending_key=None), AST_BYTES_PER_CHARACTER * len(query) + 2000
+        )
 
 
 def _prepare(schema: GraphQLSchema, query: str, introspection: bool, limit: dict) -> PreparedDocument:

@@ -105,7 +105,7 @@ def _register(schema, digest: str, query: str):
     budget = limits()["MAX_COST"]
     if any(query_cost(schema, prepared.document, operation, {}) > budget for operation in operations):
         return
-    accept(schema, query, prepared)
+    accept(prepared)
     day = f"{AUTOMATIC_PREFIX}:count:{time.strftime('%Y-%m-%d', time.gmtime())}"
     _cache().add(day, 0, timeout=2 * 24 * 3600)
     try:

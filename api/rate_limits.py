@@ -45,6 +45,9 @@ def count_post(request):
 
 
 def count_fields(request, document, operation):
+    # Walking the document is skipped for the clients never counted (a frontend's own servers).
+    if not ratelimit.applies(request):
+        return
     counts = root_field_counts(document, operation)
     for field, bucket in EXPENSIVE_FIELDS.items():
         ratelimit.hit(request, bucket, counts.get(field, 0))

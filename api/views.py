@@ -195,7 +195,7 @@ class PublicGraphQLView(GraphQLView):
             )
         except QueryTooExpensive as error:
             return ExecutionResult(data=None, errors=[error])
-        accept(self.schema.graphql_schema, query, prepared)
+        accept(prepared)
         rate_limits.count_fields(request, prepared.document, operation)
 
         try:

@@ -398,9 +398,14 @@ def server_env(db_url: str, redis_url: str, port: int) -> dict:
     }
 
 
-def task_worker(env) -> subprocess.Popen:
+def task_worker(env, log=subprocess.DEVNULL) -> subprocess.Popen:
     return subprocess.Popen(
-        [PY, "manage.py", "worker", "--no-reload"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True
+        [PY, "manage.py", "worker", "--no-reload"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=None if log is subprocess.DEVNULL else subprocess.STDOUT,
+        start_new_session=True,
     )
 
 

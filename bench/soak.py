@@ -33,7 +33,6 @@ import hashlib
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -48,7 +47,6 @@ from api.queries import PAGE_BY_ID as PAGE_QUERY
 from api.queries import SITE_SEARCH
 from bench.run import (
     GUNICORN,
-    PY,
     RESULTS,
     ROOT,
     Publisher,
@@ -59,6 +57,8 @@ from bench.run import (
     prepare_content,
     run_wrk,
     server_env,
+    stop,
+    task_worker,
     wait_for,
 )
 from search.judged_queries import JUDGED_QUERIES
@@ -345,14 +345,7 @@ def main(argv=None) -> int:
         stdout=server_log,
         stderr=subprocess.STDOUT,
     )
-    worker = subprocess.Popen(
-        [PY, "manage.py", "worker", "--no-reload"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=server_log,
-        stderr=subprocess.STDOUT,
-    )
+    worker = task_worker(env, server_log)
     work = Path(tempfile.mkdtemp(prefix="soak-"))
     minutes: list[Minute] = []
     publisher = Publisher(env)
@@ -406,13 +399,8 @@ def main(argv=None) -> int:
                 )
             end = memory(server.pid, worker.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        os.killpg(worker.pid, signal.SIGTERM)
         for process in (server, worker):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            stop(process)
         server_log.close()
         for file in work.iterdir():
             file.unlink()

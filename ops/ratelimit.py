@@ -77,15 +77,18 @@ def _cannot_count(reason: str):
         logger.warning("Rate limits are not counted (the cache %s): requests are served unlimited", reason)
 
 
+def applies(request) -> bool:
+    """Whether this request's client is counted at all (limits on, client not exempt)."""
+    return settings.RATE_LIMITS["ENABLED"] and not exempt(client_ip(request))
+
+
 def hit(request, bucket: str, weight: int = 1):
     """Count `weight` hits of this request's client in `bucket`; raise RateLimited when that is over the limit."""
     config = settings.RATE_LIMITS
     limit = config["LIMITS"].get(bucket, 0)
-    if not config["ENABLED"] or not limit or weight <= 0:
+    if not limit or weight <= 0 or not applies(request):
         return
     address = client_ip(request)
-    if exempt(address):
-        return
     window = config["WINDOW_SECONDS"]
     now = time.time()
     index = int(now // window)

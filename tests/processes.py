@@ -138,31 +138,26 @@ def gunicorn(env: dict, *, workers: int = 2, threads: int = 1, log: Path | None 
         out.close()
 
 
-def get(url: str, timeout: float = 10, headers: dict | None = None) -> tuple[int, bytes]:
+def _send(request: urllib.request.Request, timeout: float) -> tuple[int, bytes]:
     """(status, body); status 0 when no HTTP answer came at all."""
     try:
-        request = urllib.request.Request(url, headers=headers or {})
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
     except OSError:
         return 0, b""
+
+
+def get(url: str, timeout: float = 10, headers: dict | None = None) -> tuple[int, bytes]:
+    return _send(urllib.request.Request(url, headers=headers or {}), timeout)
 
 
 def post_query(base: str, query: str, timeout: float = 10) -> tuple[int, bytes]:
-    request = urllib.request.Request(
-        f"{base}/graphql/",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
+    body = json.dumps({"query": query}).encode()
+    return _send(
+        urllib.request.Request(f"{base}/graphql/", data=body, headers={"Content-Type": "application/json"}), timeout
     )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except OSError:
-        return 0, b""
 
 
 def api_title(base: str, path: str) -> str | None:
