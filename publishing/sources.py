@@ -39,6 +39,11 @@ def window_q(now) -> Q:
     )
 
 
+# `window_q` as SQL, for `StoredSource._fetch`: the same rule, kept beside it (tests/test_query_cost.py reads
+# both ways and compares).
+WINDOW_SQL = "(visible_from IS NULL OR visible_from <= %s) AND (visible_until IS NULL OR visible_until > %s)"
+
+
 @functools.cache
 def _statement(vendor: str) -> tuple[str, list]:
     """The head of a stored-record select (`SELECT <FIELDS>, stale FROM ... WHERE site_id = %s AND `), and
@@ -92,7 +97,7 @@ class StoredSource:
         sql, params = head + condition, [self.site.pk, *params]
         if window:
             now = connection.ops.adapt_datetimefield_value(self.now)
-            sql += " AND (visible_from IS NULL OR visible_from <= %s) AND (visible_until IS NULL OR visible_until > %s)"
+            sql += " AND " + WINDOW_SQL
             params += [now, now]
         sql += " ORDER BY path"
         if limit is not None:
