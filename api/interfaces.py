@@ -6,8 +6,10 @@ the published site shows.
 """
 
 import graphene
+from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
+from graphql.execution.values import get_argument_values
 
-from publishing.reader import PublicContent
+from publishing.reader import MAX_CHILDREN, PublicContent
 
 from .windows import MAX_LIMIT, MAX_OFFSET, page_size
 
@@ -127,6 +129,42 @@ class PageInterface(graphene.Interface):
     @staticmethod
     def resolve_breadcrumbs(record, info):
         return content(info).ancestors(record)
+
+
+def children_asked(info) -> int:
+    """How many children of the page this field returns the query asks for (offset + limit; 0 for none).
+
+    The reader then fetches them with the page in one statement. Only the first `MAX_CHILDREN`: a deeper
+    window, or one with invalid arguments (which `resolve_children` reports), is left to `resolve_children`.
+    """
+    field = info.schema.get_type("PageInterface").fields["children"]
+    asked = 0
+    for node in _selected(info, info.field_nodes, "children"):
+        try:
+            arguments = get_argument_values(field, node, info.variable_values)
+            window = page_size(arguments["limit"], arguments["offset"])
+        except GraphQLError:
+            continue
+        if window.stop <= MAX_CHILDREN:
+            asked = max(asked, window.stop)
+    return asked
+
+
+def _selected(info, nodes, name: str):
+    """The fields called `name` directly under these nodes' selections, through fragments."""
+    pending, spread = [node.selection_set for node in nodes if node.selection_set], set()
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value == name:
+                    yield selection
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in spread:
+                spread.add(selection.name.value)
+                fragment = info.fragments.get(selection.name.value)
+                if fragment is not None:
+                    pending.append(fragment.selection_set)
 
 
 class GenericPage(graphene.ObjectType):

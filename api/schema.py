@@ -26,6 +26,7 @@ from .interfaces import (
     SNIPPET_TYPES,
     PageInterface,
     SnippetInterface,
+    children_asked,
     content,
 )
 from .types import build_object_type, exposed_page_models
@@ -159,7 +160,7 @@ class Query(SearchQuery, graphene.ObjectType):
             return _preview_page(loader, token, id=id, slug=slug, url_path=url_path)
         if id is not None:
             pk = _pk(id)
-            return loader.page_by_id(pk, language) if pk is not None else None
+            return loader.page_by_id(pk, language, children=children_asked(info)) if pk is not None else None
         if slug is not None:
             return loader.page_by_slug(slug, language)
         if url_path is not None:
@@ -167,7 +168,8 @@ class Query(SearchQuery, graphene.ObjectType):
             wanted = unquote(url_path).strip().strip("/")
             if "\x00" in wanted:
                 return None
-            return loader.page_by_path(f"/{wanted}/" if wanted else "/", language)
+            path = f"/{wanted}/" if wanted else "/"
+            return loader.page_by_path(path, language, children=children_asked(info))
         raise GraphQLError("Give one of `id`, `slug` or `urlPath`.")
 
     def resolve_pages(self, info, limit, offset, content_type=None, locale=None):

@@ -36,7 +36,7 @@ from .languages import default_language, fallbacks, languages
 from .memo import MISSING, ByteLRU
 from .models import PublicPage
 from .records import PageRecord
-from .sources import MAX_SECONDS, STEPLEN, LiveSource, StoredSource, first_by_language, window_q
+from .sources import MAX_SECONDS, STEPLEN, LiveSource, PageAndChildren, StoredSource, first_by_language, window_q
 from .version import shared_version
 from .visibility import public_images, public_pages, public_snippets
 
@@ -73,6 +73,8 @@ def clear_memo():
 
 
 def _size(value) -> int:
+    if isinstance(value, PageAndChildren):
+        return _size(value.page) + _size(value.children)
     if isinstance(value, list):
         return 100 + sum(_size(item) for item in value)
     if isinstance(value, PageRecord):
@@ -108,7 +110,10 @@ def kept(
 
 def _body_valid_until(value) -> float | None:
     """The earliest `valid_until` (wall clock) of the records in what was read, if any has one."""
-    records = value if isinstance(value, list) else [value]
+    if isinstance(value, PageAndChildren):
+        records = [value.page, *value.children]
+    else:
+        records = value if isinstance(value, list) else [value]
     ends = [r.valid_until.timestamp() for r in records if isinstance(r, PageRecord) and r.valid_until is not None]
     return min(ends) if ends else None
 
@@ -223,17 +228,32 @@ class PublicContent:
                     self._results.setdefault(record.page_id, record)
         return records
 
-    def page_by_path(self, url_path: str, language: str | None = None) -> PageRecord | None:
-        """The public page at this path, or (with `language`) its translation there or in a fallback."""
-        if self.site is None:
-            return None
-        record = self._kept(("path", url_path), lambda: self.source.by_path(url_path))
-        return self._result(record, language)
+    def page_by_path(self, url_path: str, language: str | None = None, *, children: int = 0) -> PageRecord | None:
+        """The public page at this path, or (with `language`) its translation there or in a fallback.
 
-    def page_by_id(self, pk: int, language: str | None = None) -> PageRecord | None:
+        `children`: how many of its children the caller will ask for next, read in the same statement.
+        """
         if self.site is None:
             return None
-        return self._result(self._kept(("id", pk), lambda: self.source.by_id(pk)), language)
+        return self._result(self._page("path", url_path, children), language)
+
+    def page_by_id(self, pk: int, language: str | None = None, *, children: int = 0) -> PageRecord | None:
+        if self.site is None:
+            return None
+        return self._result(self._page("id", pk, children), language)
+
+    def _page(self, key: str, value, children: int) -> PageRecord | None:
+        if not children:
+            lookup = self.source.by_id if key == "id" else self.source.by_path
+            return self._kept((key, value), lambda: lookup(value))
+        record, found = self._kept(
+            (key, value, "children", children),
+            lambda: self.source.with_children(key, value, children),
+            until=self.deadline(),
+        )
+        if record is not None and record.page_id not in self._children:
+            self._children[record.page_id] = (children, found)
+        return record
 
     def page_by_slug(self, slug: str, language: str | None = None) -> PageRecord | None:
         """The first public page with this slug in the language (by default the default one), or a fallback."""

@@ -10,6 +10,8 @@ questions, so the reader does not know which one it has.
 
 import datetime
 import functools
+from operator import attrgetter
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Case, F, Min, OuterRef, Q, Subquery, Value, When, Window
@@ -24,6 +26,7 @@ from .languages import default_language, languages, site_roots, url_prefix
 from .models import PublicPage
 from .records import PageRecord, build_records
 from .specific import specific_pages
+from .statements import fetch_rows
 from .store import FIELDS
 from .visibility import member_pages, page_windows, public_pages, public_path, site_pages
 
@@ -31,6 +34,13 @@ STEPLEN = Page.steplen
 SITEMAP_FIELDS = ("url_path", "locale", "translation_key", "last_published_at")
 # Longest that anything read is kept without looking at the schedule again.
 MAX_SECONDS = 300
+
+
+class PageAndChildren(NamedTuple):
+    """A page and its first public children, read together (`with_children`)."""
+
+    page: PageRecord | None
+    children: list[PageRecord]
 
 
 def window_q(now) -> Q:
@@ -103,9 +113,7 @@ class StoredSource:
         if limit is not None:
             sql += " LIMIT %s"
             params.append(limit)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = fetch_rows(sql, params)
         if converters:
             rows = [_converted(row, converters) for row in rows]
         return self._records(rows)
@@ -134,6 +142,30 @@ class StoredSource:
     def by_id(self, pk: int) -> PageRecord | None:
         found = self._fetch("page_id = %s", [pk])
         return found[0] if found else None
+
+    def with_children(self, key: str, value, bound: int) -> "PageAndChildren":
+        """`by_id` (key "id") or `by_path` (key "path") and the page's first `bound` public children, in one
+        statement: a full-page request asks for both, and the second round trip was a sixth of its time."""
+        head, converters = _statement(connection.vendor)
+        column = {"id": "page_id", "path": "url_path"}[key]
+        now = connection.ops.adapt_datetimefield_value(self.now)
+        parent = f"(SELECT page_id FROM {PublicPage._meta.db_table} WHERE site_id = %s AND {column} = %s)"  # noqa: S608
+        # Each branch a subquery: SQLite allows ORDER BY and LIMIT in a compound select only there.
+        sql = (
+            f"SELECT * FROM ({head}{column} = %s) AS page UNION ALL "  # noqa: S608 -- constants only
+            f"SELECT * FROM ({head}parent_id = {parent} AND {WINDOW_SQL} ORDER BY path LIMIT %s) AS children"
+        )
+        site = self.site.pk
+        rows = fetch_rows(sql, [site, value, site, site, value, now, now, bound])
+        if converters:
+            rows = [_converted(row, converters) for row in rows]
+        records = self._records(rows)
+        attribute = {"id": "page_id", "path": "url_path"}[key]
+        page = next((r for r in records if getattr(r, attribute) == value), None)
+        children = sorted(
+            (r for r in records if page is not None and r.parent_id == page.page_id), key=attrgetter("path")
+        )
+        return PageAndChildren(page, children)
 
     def by_slug(self, slug: str, languages: list[str]) -> PageRecord | None:
         """The first public page (in menu order) with this slug, in the first of the languages that has one."""
@@ -232,6 +264,10 @@ class LiveSource:
     def by_id(self, pk: int) -> PageRecord | None:
         found = self._members(Q(pk=pk))
         return found[0] if found else None
+
+    def with_children(self, key: str, value, bound: int) -> "PageAndChildren":
+        page = self.by_id(value) if key == "id" else self.by_path(value)
+        return PageAndChildren(page, self.children({page.page_id}, bound) if page is not None else [])
 
     def by_slug(self, slug: str, languages: list[str]) -> PageRecord | None:
         pages = public_pages(self.site, now=self.now).filter(slug=slug, locale__language_code__in=languages)

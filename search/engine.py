@@ -33,7 +33,7 @@ from . import query as query_module
 from .analysis.text import fold, words
 from .excerpts import Section, best_block, blocks_of, excerpt
 from .models import IndexedPart
-from .ranking import IndexReader, idf, rank
+from .ranking import IndexReader, Part, idf, rank
 from .synonyms import NONE as NO_SYNONYMS
 from .synonyms import normalise, synonym_map
 
@@ -347,7 +347,7 @@ class SiteSearch:
     def _hits(self, window, plan, reader: IndexReader) -> list[Hit]:
         if not window:
             return []
-        parts_by_entry: dict[int, list[IndexedPart]] = {}
+        parts_by_entry: dict[int, list[Part]] = {}
         for part in reader.parts([row["id"] for row, _s, _p in window]):
             parts_by_entry.setdefault(part.entry_id, []).append(part)
         total = max(reader.page_count(), 1)

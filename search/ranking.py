@@ -25,11 +25,14 @@ text scores about 0.4-0.5 for that word; words not found add nothing.
 import json
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q
+
+from publishing.statements import fetch_rows
 
 from .models import IndexedPage, IndexedPart, Posting, Term
 from .query import Plan
@@ -42,8 +45,8 @@ MIN_CANDIDATES = 100
 # How stale the page count behind idf may be; it moves the weights of words only slightly.
 PAGE_COUNT_SECONDS = 60
 _page_counts: dict[tuple[int, str], tuple[int, float]] = {}
-# SQLite's and PostgreSQL's parameter limits are far above this; it keeps each statement small.
-CHUNK = 900
+# What a hit needs of its page's index entry (columns of `IndexedPage`; `id` first).
+ENTRY_FIELDS = ("id", "page_id", "content_type_id", "url_path", "title", "tree_path")
 
 
 @dataclass
@@ -80,13 +83,14 @@ class IndexReader:
 
     def pages_with(self, terms) -> dict[str, int]:
         terms = sorted(set(terms))
-        found = {}
-        for start in range(0, len(terms), CHUNK):
-            rows = Term.objects.filter(
-                site_id=self.site_id, locale=self.locale, term__in=terms[start : start + CHUNK]
-            ).values_list("term", "pages")
-            found.update(rows)
-        return found
+        if not terms:
+            return {}
+        terms_sql, terms_param = _id_list(terms, "text")
+        sql = (
+            f"SELECT term, pages FROM {Term._meta.db_table}"  # noqa: S608 -- placeholders only
+            f" WHERE site_id = %s AND locale = %s AND term IN ({terms_sql})"
+        )
+        return dict(fetch_rows(sql, [self.site_id, self.locale, terms_param]))
 
     def near(self, initial: str, length: int, limit: int):
         return list(
@@ -118,9 +122,13 @@ class IndexReader:
         """The `limit` pages with the best postings (public now, times the term's weight) of any of the terms.
 
         Each term's `limit` best postings are read, in one statement."""
+        return self.best_read(weights, limit).entries
+
+    def best_read(self, weights: dict[str, float], limit: int) -> "BestRead":
+        """`best`, with what the read showed of those pages' impacts (`BestRead`)."""
         terms = sorted(weights)
         if not terms:
-            return []
+            return BestRead([], {}, set())
         table = Posting._meta.db_table
         window, window_params = self._window()
         selects, params = [], []
@@ -131,12 +139,17 @@ class IndexReader:
                 f" ORDER BY impact DESC LIMIT {int(limit)}) AS t{index}"
             )
             params += [self.site_id, self.locale, term, *window_params]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(selects), params)
-            rows = cursor.fetchall()
+        rows = fetch_rows(" UNION ALL ".join(selects), params)
         self.rows_read += len(rows)
         rows.sort(key=lambda row: -row[2] * weights[row[1]])
-        return list(dict.fromkeys(row[0] for row in rows))[:limit]
+        entries = list(dict.fromkeys(row[0] for row in rows))[:limit]
+        chosen = set(entries)
+        read = Counter(row[1] for row in rows)
+        return BestRead(
+            entries,
+            _impacts(row for row in rows if row[0] in chosen),
+            {term for term in terms if read[term] < limit},
+        )
 
     def postings(self, entry_ids, terms) -> list[tuple[int, str, float]]:
         """The postings of these terms on these pages (public now)."""
@@ -151,28 +164,34 @@ class IndexReader:
             f"SELECT entry_id, term, impact FROM {table}"  # noqa: S608 -- placeholders only
             f" WHERE entry_id IN ({ids_sql}) AND term IN ({terms_sql}) AND {window}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [ids_param, terms_param, *window_params])
-            rows = cursor.fetchall()
+        rows = fetch_rows(sql, [ids_param, terms_param, *window_params])
         self.rows_read += len(rows)
         return rows
 
     def entries(self, entry_ids) -> dict[int, dict]:
-        entry_ids = sorted(set(entry_ids))
-        found = {}
-        fields = ("id", "page_id", "content_type_id", "url_path", "title", "tree_path")
-        for start in range(0, len(entry_ids), CHUNK):
-            for row in IndexedPage.objects.filter(pk__in=entry_ids[start : start + CHUNK]).values(*fields):
-                found[row["id"]] = row
-        return found
+        if not entry_ids:
+            return {}
+        ids_sql, ids_param = _id_list(sorted(set(entry_ids)), "bigint")
+        columns = ", ".join(ENTRY_FIELDS)
+        rows = fetch_rows(f"SELECT {columns} FROM {IndexedPage._meta.db_table} WHERE id IN ({ids_sql})", [ids_param])  # noqa: S608
+        return {row[0]: dict(zip(ENTRY_FIELDS, row, strict=True)) for row in rows}
 
     def entry_for_pages(self, page_ids) -> dict[int, int]:
         """page id -> entry id, for public pages among `page_ids`."""
         rows = IndexedPage.objects.filter(self.public_now(), site_id=self.site_id, page_id__in=list(page_ids))
         return dict(rows.values_list("page_id", "id"))
 
-    def parts(self, entry_ids) -> list[IndexedPart]:
-        return list(IndexedPart.objects.filter(self.public_now(), entry_id__in=list(entry_ids)))
+    def parts(self, entry_ids) -> list["Part"]:
+        """The public parts of these pages, each page's in order."""
+        if not entry_ids:
+            return []
+        ids_sql, ids_param = _id_list(sorted(set(entry_ids)), "bigint")
+        window, window_params = self._window()
+        sql = (
+            f"SELECT {', '.join(Part._fields)} FROM {IndexedPart._meta.db_table}"  # noqa: S608 -- constants only
+            f" WHERE entry_id IN ({ids_sql}) AND {window} ORDER BY entry_id, position"
+        )
+        return [Part(*row) for row in fetch_rows(sql, [ids_param, *window_params])]
 
 
 def _id_list(values: list, sql_type: str) -> tuple[str, object]:
@@ -220,10 +239,15 @@ def rank(reader: IndexReader, plan: Plan, *, min_match: int) -> list[Scored]:
         # Every group must match: candidates are the rarest group's best pages; the second rarest
         # group narrows them down, then every group's postings are read for those still matching.
         order = sorted(known, key=lambda g: g.pages)
-        candidates = sorted(reader.best(plan.entry_points(order[0]), limit))
-        impacts = _impacts(
-            reader.postings(candidates, order[0].terms() | (order[1].terms() if len(order) > 1 else set()))
-        )
+        read = reader.best_read(plan.entry_points(order[0]), limit)
+        candidates = sorted(read.entries)
+        impacts = read.impacts
+        wanted = order[0].terms() | (order[1].terms() if len(order) > 1 else set())
+        # A term the candidates' own read already answers for each of them is not read again: for a common
+        # word alone, that is every term, and the look-up below was most of the search.
+        lookup = {term for term in wanted if not read.answers(term, candidates)}
+        for entry_id, found in _impacts(reader.postings(candidates, lookup)).items():
+            _keep_best(impacts[entry_id], found)
         candidates = [e for e in candidates if all(group_match(g, impacts.get(e, {})) for g in order[:2])]
         if len(order) > 2 and candidates:
             rest = set().union(*(g.terms() for g in order[2:]))
@@ -248,6 +272,44 @@ def rank(reader: IndexReader, plan: Plan, *, min_match: int) -> list[Scored]:
         score = sum(w * s for w, s in zip(weights, strengths, strict=True)) / denominator
         scored.append(Scored(entry_id, round(score, 4), matched))
     return scored
+
+
+class Part(NamedTuple):
+    """What a hit's section and excerpt are made from: the columns of an `IndexedPart`."""
+
+    entry_id: int
+    position: int
+    kind: str
+    anchor: str
+    heading: str
+    text: str
+    weights: str
+    positions: str
+
+
+@dataclass
+class BestRead:
+    """What `IndexReader.best_read` read: the pages, and their best impact for each term read.
+
+    `complete` are the terms whose postings were read to the end (fewer than
+    the limit): a page with no impact here for such a term does not have it.
+    """
+
+    entries: list[int]
+    impacts: dict[int, dict[str, float]]
+    complete: set[str]
+
+    def answers(self, term: str, entry_ids) -> bool:
+        """Whether this read gives each of these pages' best impact for `term` (found, or known absent)."""
+        if term in self.complete:
+            return True
+        return all(term in self.impacts.get(entry_id, ()) for entry_id in entry_ids)
+
+
+def _keep_best(impacts: dict[str, float], found: dict[str, float]):
+    for term, impact in found.items():
+        if impact > impacts.get(term, 0.0):
+            impacts[term] = impact
 
 
 def _impacts(rows) -> dict[int, dict[str, float]]:
