@@ -7,6 +7,7 @@ the published site shows.
 
 import graphene
 from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode
+from graphql.execution.collect_fields import should_include_node
 from graphql.execution.values import get_argument_values
 
 from publishing.reader import MAX_CHILDREN, PublicContent
@@ -155,6 +156,8 @@ def _selected(info, nodes, name: str):
     pending, spread = [node.selection_set for node in nodes if node.selection_set], set()
     while pending:
         for selection in pending.pop().selections:
+            if not should_include_node(info.variable_values, selection):
+                continue  # `@skip`/`@include`: not asked for
             if isinstance(selection, FieldNode):
                 if selection.name.value == name:
                     yield selection

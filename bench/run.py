@@ -358,24 +358,41 @@ def django_script(env, name: str, marker: str) -> dict:
 
 
 class Publisher:
-    """An editor publishing a page every 2 s (`bench/publisher.py`) while a scenario runs."""
+    """An editor publishing a page every 2 s (`bench/publisher.py`) while a scenario runs (`with publisher:`).
 
-    def __init__(self, env):
+    The process starts once (`start`), ready, and publishes only inside `with`; `stop` counts its publishes.
+    """
+
+    def __init__(self, env, work: Path):
         self.env = env
+        self.flag = work / "publishing"
         self.process = None
         self.published = 0
 
-    def __enter__(self):
+    def start(self):
         script = (ROOT / "bench" / "publisher.py").read_text()
         self.process = subprocess.Popen(
-            [PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=self.env, stdout=subprocess.PIPE, text=True
+            [PY, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env={**self.env, "BENCH_PUBLISH_FLAG": str(self.flag)},
+            stdout=subprocess.PIPE,
+            text=True,
         )
+
+    def __enter__(self):
+        self.flag.touch()
         return self
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        out, _ = self.process.communicate(timeout=30)
-        self.published += out.count("published ")
+        self.flag.unlink(missing_ok=True)
+
+    def stop(self):
+        self.flag.unlink(missing_ok=True)
+        if self.process is not None:
+            self.process.terminate()
+            out, _ = self.process.communicate(timeout=30)
+            self.published += out.count("published ")
+            self.process = None
 
 
 def server_env(db_url: str, redis_url: str, port: int) -> dict:
@@ -660,6 +677,7 @@ def main():
     worker = task_worker(env)
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     unavailable = {}
+    publisher = None
     try:
         wait_for(f"{base}/bench/bare/")
         script = work / "bench.lua"
@@ -753,10 +771,11 @@ def main():
             position[listed] = position.get(listed, 0) + stats["requests"] // args.wrk_threads
             return stats
 
+        publisher = Publisher(env, work)
+        publisher.start()
         log("warming up")
         for spec in scenarios.values():
             run_listed(spec, seconds=2)
-        publisher = Publisher(env)
         for number in range(args.rounds):
             for name, spec in scenarios.items():
                 if spec.get("publisher"):
@@ -769,12 +788,15 @@ def main():
                     f"round {number + 1} {name:17} {stats['rps']:8.1f} req/s  p50 {stats['p50_us'] / 1000:6.1f} ms"
                     f"  p95 {stats['p95_us'] / 1000:6.1f} ms  non-2xx {stats['non2xx']}"
                 )
+        publisher.stop()
         memory = worker_memory_mb(server.pid)
         log(f"worker memory after the rounds: {memory} MB; {publisher.published} publishes during scenario 7")
         hostile = run_hostile(
             lambda seconds, pid: run_listed(scenarios["random"], seconds, pid), server.pid, base, args.hostile
         )
     finally:
+        if publisher is not None:
+            publisher.stop()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         stop(worker)

@@ -348,7 +348,8 @@ def main(argv=None) -> int:
     worker = task_worker(env, server_log)
     work = Path(tempfile.mkdtemp(prefix="soak-"))
     minutes: list[Minute] = []
-    publisher = Publisher(env)
+    publisher = Publisher(env, work)
+    publisher.start()
     try:
         wait_for(f"{base}/bench/bare/")
         first_answers(base, theme_ids, searches)
@@ -399,6 +400,7 @@ def main(argv=None) -> int:
                 )
             end = memory(server.pid, worker.pid)
     finally:
+        publisher.stop()
         for process in (server, worker):
             stop(process)
         server_log.close()

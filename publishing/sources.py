@@ -157,14 +157,15 @@ class StoredSource:
         )
         site = self.site.pk
         rows = fetch_rows(sql, [site, value, site, site, value, now, now, bound])
+        # The page is the row the lookup matched, as `by_id` and `by_path` take it (before any stale body is
+        # made again: a remade record may have a new path); its children are the rows below it.
+        matched = FIELDS.index({"id": "page_id", "path": "url_path"}[key])
+        page_id = next((row[FIELDS.index("page_id")] for row in rows if row[matched] == value), None)
         if converters:
             rows = [_converted(row, converters) for row in rows]
         records = self._records(rows)
-        attribute = {"id": "page_id", "path": "url_path"}[key]
-        page = next((r for r in records if getattr(r, attribute) == value), None)
-        children = sorted(
-            (r for r in records if page is not None and r.parent_id == page.page_id), key=attrgetter("path")
-        )
+        page = next((r for r in records if r.page_id == page_id), None)
+        children = sorted((r for r in records if page is not None and r.parent_id == page_id), key=attrgetter("path"))
         return PageAndChildren(page, children)
 
     def by_slug(self, slug: str, languages: list[str]) -> PageRecord | None:

@@ -2,18 +2,25 @@
 
 PostgreSQL plans a statement sent with its values inlined (Django's default,
 client-side binding) every time it runs. For a page lookup the planning was
-most of the server's work: 0.67 ms of server CPU per lookup planned each time
-against 0.21 ms prepared, on 10,000 pages (docs/performance.md). These
+most of the server's work: 0.95 ms of server CPU per random page planned each
+time against 0.35 ms prepared, on 10,000 pages (docs/performance.md). These
 statements are sent with server-side binding instead, so psycopg prepares
 each after `DATABASES["default"]["OPTIONS"]["prepare_threshold"]` runs on a
-connection (cms/settings/base.py; unset, nothing is prepared) and PostgreSQL
-reuses the plan. Every other query keeps Django's client-side binding.
+connection (`DB_PREPARE_THRESHOLD`, cms/settings/base.py; unset, nothing is
+prepared) and PostgreSQL reuses the plan. Every other query keeps Django's
+client-side binding.
 
-The cursor is Django's wrapper around the server-binding one, so the query
-is logged, timed and counted (`CaptureQueriesContext`) like any other.
+The cursor is Django's wrapper around Django's own server-binding cursor
+class, so the statement is timed and counted (`CaptureQueriesContext`) like
+any other; the logged SQL shows `$1`-style placeholders in place of values.
 """
 
+import psycopg
 from django.db import connection
+
+# What a prepared statement meets when the table changed under it (a migration run by another process
+# while this one kept its connection): PostgreSQL refuses the old plan, and psycopg keeps reusing it.
+PLAN_GONE = (psycopg.errors.FeatureNotSupported, psycopg.errors.InvalidSqlStatementName)
 
 
 def fetch_rows(sql: str, params: list) -> list[tuple]:
@@ -22,12 +29,33 @@ def fetch_rows(sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    try:
+        return _prepared_rows(sql, params)
+    except Exception as error:
+        if not isinstance(error.__cause__, PLAN_GONE) or connection.in_atomic_block:
+            raise
+    # A new connection has no prepared statements; outside a transaction nothing is lost by opening one.
+    connection.close()
+    return _prepared_rows(sql, params)
 
-    # What `connection.cursor()` does before it makes a cursor: check a reused connection is alive, connect.
+
+def _prepared_rows(sql: str, params: list) -> list[tuple]:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+
+    # What `connection.cursor()` does before and while it makes a cursor (Django's `_cursor` and
+    # `create_cursor`), with Django's server-binding cursor class in place of the client-binding one.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    raw = ServerBindingCursor(connection.connection)
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+        timestamptz = connection.connection.adapters.types["timestamptz"].oid
+        if (
+            connection.timezone
+            != connection.connection.adapters.get_loader(timestamptz, psycopg.pq.Format.TEXT).timezone
+        ):
+            register_tzloader(connection.timezone, raw)
     with connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -136,7 +136,8 @@ class IndexReader:
             selects.append(
                 f"SELECT * FROM (SELECT entry_id, term, impact FROM {table}"  # noqa: S608 -- constants only
                 f" WHERE site_id = %s AND locale = %s AND term = %s AND {window}"
-                f" ORDER BY impact DESC LIMIT {int(limit)}) AS t{index}"
+                # `entry_id` breaks ties at the limit the same way whatever plan PostgreSQL picks.
+                f" ORDER BY impact DESC, entry_id LIMIT {int(limit)}) AS t{index}"
             )
             params += [self.site_id, self.locale, term, *window_params]
         rows = fetch_rows(" UNION ALL ".join(selects), params)

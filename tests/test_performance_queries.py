@@ -154,3 +154,31 @@ def test_generated_bench_pages_are_a_valid_public_tree_and_removable(demo, gql):
     assert remove_generated() == 8
     assert not Page.objects.filter(pk__in=ids).exists()
     assert all(problems == [] for problems in Page.find_problems())
+
+
+CHILDREN_THROUGH_FRAGMENTS = """
+query Topic($path: String!, $skip: Int!) {
+  page(urlPath: $path) {
+    title
+    ...Navigation
+    ... on TopicPage { rest: children(offset: $skip, limit: 10) { title } }
+  }
+}
+fragment Navigation on PageInterface { first: children(limit: 2) { title urlPath } }
+"""
+
+
+def test_children_asked_for_through_aliases_and_fragments_come_with_the_page(stored, gql):
+    variables = {"path": "/attraktive-samfunn/", "skip": 2}
+    count, data = count_queries(gql, CHILDREN_THROUGH_FRAGMENTS, variables)
+    titles = [child.title for child in ThemePage.objects.live().order_by("path")]
+    assert [child["title"] for child in data["page"]["first"]] == titles[:2]
+    assert [child["title"] for child in data["page"]["rest"]] == titles[2:]
+    # content version, site, the next scheduled change, the page with its children
+    assert count == 4
+
+
+def test_children_with_arguments_out_of_range_are_the_clients_error(stored, gql):
+    result = gql('{ page(urlPath: "/attraktive-samfunn/") { title children(limit: 0) { title } } }')
+    assert result["data"] is None or result["data"]["page"] is None
+    assert "`limit` must be between 1 and 100" in result["errors"][0]["message"]

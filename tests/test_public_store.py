@@ -231,3 +231,58 @@ def test_the_workers_periodic_jobs_change_nothing_public_when_nothing_is_due(sit
         job()
     version._forget_lease()
     assert version.content_version() == before
+
+
+def test_a_page_read_with_its_children_in_one_statement_is_what_two_reads_give(shared_caching, rf, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = "/attraktive-samfunn/"
+    apart = PublicContent(rf.get("/"))
+    topic = apart.page_by_path(path)
+    expected = [child.url_path for child in apart.children(topic)]
+    assert len(expected) == 4
+
+    together = PublicContent(rf.get("/"))
+    with CaptureQueriesContext(connection) as read:
+        found = together.page_by_path(path, children=3)
+        children = together.children(found, limit=2, offset=1)
+    assert found == topic
+    assert [child.url_path for child in children] == expected[1:3]
+    assert sum("parent_id" in query["sql"] for query in read.captured_queries) == 1
+    # More than was read with the page: read again, the ordinary way.
+    assert [child.url_path for child in together.children(found)] == expected
+    by_id = PublicContent(rf.get("/")).page_by_id(topic.page_id, children=100)
+    assert by_id == topic
+
+
+def test_children_read_with_their_page_follow_the_schedule(shared_caching, rf, site):
+    page = ThemePage.objects.get(slug="omstilling")
+    page.expire_at = timezone.now() + timedelta(seconds=1.5)
+    page.save()
+    later = ThemePage.objects.get(slug="infrastruktur")
+    later.go_live_at = timezone.now() + timedelta(days=1)
+    later.save()
+
+    def child_titles():
+        reader = PublicContent(rf.get("/"))
+        return [child.title for child in reader.children(reader.page_by_path("/attraktive-samfunn/", children=100))]
+
+    assert "Omstilling" in child_titles()
+    assert "Infrastruktur" not in child_titles()
+    time.sleep(1.7)
+    # The same request again, with the pair kept in the process until the expiry: not past it.
+    assert "Omstilling" not in child_titles()
+
+
+def test_a_stale_row_is_found_by_its_stored_path_with_or_without_its_children(shared_caching, rf, site):
+    page = TopicPage.objects.get()
+    PublicPage.objects.filter(page_id=page.pk).update(url_path="/gammel-adresse/", stale=True)
+    alone = PublicContent(rf.get("/")).page_by_path("/gammel-adresse/")
+    reader = PublicContent(rf.get("/"))
+    together = reader.page_by_path("/gammel-adresse/", children=100)
+    assert alone is not None
+    assert together == alone
+    assert [child.title for child in reader.children(together)] == [
+        child.title for child in ThemePage.objects.live().order_by("path")
+    ]

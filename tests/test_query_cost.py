@@ -114,3 +114,56 @@ def test_a_null_limit_or_offset_is_the_clients_error_not_an_internal_one(client,
     messages = [error["message"] for error in response.json()["errors"]]
     assert messages
     assert all("must be" in message for message in messages), messages
+
+
+@pytest.mark.postgres
+def test_the_lookups_every_request_makes_are_planned_once_per_connection(demo):
+    from django.db import connection
+
+    from publishing.statements import fetch_rows
+
+    sql = "SELECT page_id FROM publishing_publicpage WHERE site_id = %s AND page_id = %s"
+    prepared = "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s"
+    pattern = "%FROM publishing_publicpage WHERE site_id = $1 AND page_id = $2%"
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 2
+    for page_id in (1, 2, 3):
+        fetch_rows(sql, [1, page_id])
+    with connection.cursor() as cursor:
+        cursor.execute(prepared, [pattern])
+        assert cursor.fetchone() == (1,)
+    # Everything else keeps client-side binding: values inlined, nothing prepared.
+    for page_id in (1, 2, 3):
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("page_id = %s", "depth = %s"), [1, page_id])
+    with connection.cursor() as cursor:
+        cursor.execute(prepared, ["%depth = $2%"])
+        assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_lookup_survives_its_table_changing_under_it():
+    """A migration run by another process changes a column's type: the statement prepared on this connection is
+    refused by PostgreSQL ("cached plan must not change result type"); the lookup runs again on a new connection."""
+    import psycopg
+    from django.db import connection
+
+    from publishing.statements import fetch_rows
+
+    connection.ensure_connection()
+    params = connection.get_connection_params()
+    other = psycopg.connect(
+        **{k: v for k, v in params.items() if k not in ("context", "cursor_factory")}, autocommit=True
+    )
+    try:
+        other.execute("CREATE TABLE plan_gone (id int, title varchar(10))")
+        other.execute("INSERT INTO plan_gone VALUES (1, 'før')")
+        sql = "SELECT id, title FROM plan_gone WHERE id = %s"
+        for _ in range(3):
+            assert fetch_rows(sql, [1]) == [(1, "før")]
+        other.execute("ALTER TABLE plan_gone ALTER COLUMN title TYPE varchar(20)")
+        assert fetch_rows(sql, [1]) == [(1, "før")]
+        assert fetch_rows(sql, [1]) == [(1, "før")]
+    finally:
+        other.execute("DROP TABLE IF EXISTS plan_gone")
+        other.close()

@@ -83,3 +83,27 @@ def test_uncached_worst_case_searches_stay_fast_on_postgresql(demo):
     # The target is 50 ms at 10,000 pages on a quiet machine (docs/search.md); this machine is shared.
     assert statistics.median(timings) < 100, sorted(timings)
     assert max(timings) < 500, sorted(timings)
+
+
+def _answers(engine, queries) -> list:
+    return [
+        (r.total_count, [(h.page_id, h.score, h.url_path) for h in r.hits])
+        for r in (engine.search(query, limit=100, remember=False) for query in queries)
+    ]
+
+
+def test_skipping_postings_the_first_read_answered_ranks_exactly_as_reading_them(demo, monkeypatch):
+    """`rank` does not read again the postings its first read already gave for every candidate; the answers
+    (totals, pages, scores, order) are the same as when it reads them all, including where the first read
+    was cut off at the candidate limit."""
+    from search import ranking
+
+    engine = SiteSearch(generated(150))
+    # Small limits, so the first read of a common word stops before its last page.
+    monkeypatch.setattr(ranking, "CANDIDATES", 40)
+    monkeypatch.setattr(ranking, "MIN_CANDIDATES", 20)
+    queries = [*COMMON.split(), COMMON, "bredbånd tilskudd", "kommune", "fylkeskommunen kompetanse", "Kjetil"]
+    skipping = _answers(engine, queries)
+    monkeypatch.setattr(ranking.BestRead, "answers", lambda self, term, entry_ids: False)
+    assert _answers(engine, queries) == skipping
+    assert any(total for total, _hits in skipping)
