@@ -16,8 +16,10 @@ of load from elsewhere on the machine hits all of them alike:
 
 Then, outside the rounds: the first full-page request after a publish, timed
 and counted in the server process, at 1,000 and at 10,000 pages
-(`bench/first_request.py`); each worker's memory after the random pages; and
-hostile traffic (`bench/hostile.py`) sent while random pages are measured.
+(`bench/first_request.py`); each worker's memory after the random pages;
+hostile traffic (`bench/hostile.py`) sent while random pages are measured; and
+uncached searches of the worst cases a visitor can type, one at a time on the
+quiet database (`manage.py search_latency`).
 
 Prints req/s, p50, p95 and the ratios to (1) and (2) (and (8) for the random
 pages), and writes bench/results/latest.json and latest.md.
@@ -532,6 +534,12 @@ def targets(summary: dict) -> list[tuple[str, bool | None]]:
     ]
 
 
+def search_targets(cases: dict) -> list[tuple[str, bool | None]]:
+    if not cases:
+        return [("uncached search p95 < 50 ms in every case", None)]
+    return [(f"uncached search p95 < 50 ms: {name}", case["p95_ms"] < 50) for name, case in cases.items()]
+
+
 def first_request_targets(first: dict) -> list[tuple[str, bool | None]]:
     big, small = first.get("large"), first.get("small")
     if not big or not small:
@@ -591,6 +599,21 @@ def markdown(result: dict) -> str:
             f"with nothing cached: p50 {first['p50_ms']:.0f} ms, p95 {first['p95_ms']:.0f} ms, "
             f"slowest {first['max_ms']:.0f} ms.",
         ]
+    cases = result.get("search_latency") or {}
+    if cases:
+        lines += [
+            "",
+            "Uncached searches, one at a time on the quiet server after the rounds (`manage.py search_latency`): "
+            "the worst cases a visitor can type.",
+            "",
+            "| Case | searches | p50 ms | p95 ms | max ms | most rows read |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for name, case in cases.items():
+            lines.append(
+                f"| {name} | {case['searches']} | {case['p50_ms']:.1f} | {case['p95_ms']:.1f} | "
+                f"{case['max_ms']:.1f} | {case['max_rows']:,} |"
+            )
     first = result.get("first_request") or {}
     if first:
         lines += [
@@ -802,6 +825,10 @@ def main():
         stop(worker)
         shutil.rmtree(work, ignore_errors=True)
 
+    # Whatever the words: the worst cases, with nothing cached, on the quiet database.
+    search_latency = json.loads(
+        manage(env, "search_latency", "-n", "10", "--json", capture=True).strip().splitlines()[-1]
+    )
     first = {"large": first_request(env)}
     if args.small_pages:
         small_name = f"{args.database}_small"
@@ -832,9 +859,12 @@ def main():
         "worker_memory_mb": memory,
         "publishes_during_7": publisher.published,
         "first_request": first,
+        "search_latency": search_latency,
         "hostile": hostile,
     }
-    result["targets"] = targets(summary) + first_request_targets(first) + hostile_targets(hostile)
+    result["targets"] = (
+        targets(summary) + search_targets(search_latency) + first_request_targets(first) + hostile_targets(hostile)
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     table = markdown(result)
