@@ -368,18 +368,21 @@ class Publisher:
     def __init__(self, env, work: Path):
         self.env = env
         self.flag = work / "publishing"
+        # A file, not a pipe: nobody reads the lines until `stop`, and a full pipe would stop the editor.
+        self.output = work / "publisher.log"
         self.process = None
         self.published = 0
 
     def start(self):
         script = (ROOT / "bench" / "publisher.py").read_text()
-        self.process = subprocess.Popen(
-            [PY, "manage.py", "shell", "-c", script],
-            cwd=ROOT,
-            env={**self.env, "BENCH_PUBLISH_FLAG": str(self.flag)},
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        with self.output.open("w") as output:
+            self.process = subprocess.Popen(
+                [PY, "manage.py", "shell", "-c", script],
+                cwd=ROOT,
+                env={**self.env, "BENCH_PUBLISH_FLAG": str(self.flag)},
+                stdout=output,
+                text=True,
+            )
 
     def __enter__(self):
         self.flag.touch()
@@ -392,8 +395,8 @@ class Publisher:
         self.flag.unlink(missing_ok=True)
         if self.process is not None:
             self.process.terminate()
-            out, _ = self.process.communicate(timeout=30)
-            self.published += out.count("published ")
+            self.process.wait(timeout=30)
+            self.published += self.output.read_text().count("published ")
             self.process = None
 
 
