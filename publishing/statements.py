@@ -20,7 +20,15 @@ from django.db import connection
 
 # What a prepared statement meets when the table changed under it (a migration run by another process
 # while this one kept its connection): PostgreSQL refuses the old plan, and psycopg keeps reusing it.
-PLAN_GONE = (psycopg.errors.FeatureNotSupported, psycopg.errors.InvalidSqlStatementName)
+# (FeatureNotSupported is a whole class of errors; only this one means the plan is gone.)
+PLAN_CHANGED = "cached plan must not change result type"
+
+
+def _plan_gone(error: Exception) -> bool:
+    cause = error.__cause__
+    if isinstance(cause, psycopg.errors.InvalidSqlStatementName):
+        return True
+    return isinstance(cause, psycopg.errors.FeatureNotSupported) and PLAN_CHANGED in str(cause)
 
 
 def fetch_rows(sql: str, params: list) -> list[tuple]:
@@ -32,7 +40,7 @@ def fetch_rows(sql: str, params: list) -> list[tuple]:
     try:
         return _prepared_rows(sql, params)
     except Exception as error:
-        if not isinstance(error.__cause__, PLAN_GONE) or connection.in_atomic_block:
+        if not _plan_gone(error) or connection.in_atomic_block:
             raise
     # A new connection has no prepared statements; outside a transaction nothing is lost by opening one.
     connection.close()

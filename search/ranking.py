@@ -40,7 +40,7 @@ from .query import Plan
 CANDIDATES = 500
 # Postings a search may read on its candidates: a query with many terms ranks fewer candidates, so
 # ten common words cost about what one does (at least MIN_CANDIDATES are always ranked).
-ROW_BUDGET = 3000
+ROW_BUDGET = 1500
 MIN_CANDIDATES = 100
 # How stale the page count behind idf may be; it moves the weights of words only slightly.
 PAGE_COUNT_SECONDS = 60
@@ -136,8 +136,7 @@ class IndexReader:
             selects.append(
                 f"SELECT * FROM (SELECT entry_id, term, impact FROM {table}"  # noqa: S608 -- constants only
                 f" WHERE site_id = %s AND locale = %s AND term = %s AND {window}"
-                # `entry_id` breaks ties at the limit the same way whatever plan PostgreSQL picks.
-                f" ORDER BY impact DESC, entry_id LIMIT {int(limit)}) AS t{index}"
+                f" ORDER BY impact DESC LIMIT {int(limit)}) AS t{index}"
             )
             params += [self.site_id, self.locale, term, *window_params]
         rows = fetch_rows(" UNION ALL ".join(selects), params)

@@ -167,3 +167,28 @@ def test_a_prepared_lookup_survives_its_table_changing_under_it():
     finally:
         other.execute("DROP TABLE IF EXISTS plan_gone")
         other.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_refused_for_another_reason_is_not_run_again():
+    from django.db import NotSupportedError, connection
+
+    from publishing.statements import fetch_rows
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE SEQUENCE runs")
+        cursor.execute(
+            "CREATE FUNCTION refuse() RETURNS int AS $$ BEGIN PERFORM nextval('runs');"
+            " RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'not supported here'; END $$ LANGUAGE plpgsql"
+        )
+    try:
+        with pytest.raises(NotSupportedError, match="not supported here"):
+            fetch_rows("SELECT refuse()", [])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT last_value FROM runs")
+            assert cursor.fetchone() == (1,)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP FUNCTION IF EXISTS refuse()")
+            cursor.execute("DROP SEQUENCE IF EXISTS runs")
