@@ -34,6 +34,8 @@ STEPLEN = Page.steplen
 SITEMAP_FIELDS = ("url_path", "locale", "translation_key", "last_published_at")
 # Longest that anything read is kept without looking at the schedule again.
 MAX_SECONDS = 300
+# The stored column each kind of page lookup (`with_children`) matches.
+LOOKUP_COLUMNS = {"id": "page_id", "path": "url_path"}
 
 
 class PageAndChildren(NamedTuple):
@@ -147,7 +149,7 @@ class StoredSource:
         """`by_id` (key "id") or `by_path` (key "path") and the page's first `bound` public children, in one
         statement: a full-page request asks for both, and the second round trip was a sixth of its time."""
         head, converters = _statement(connection.vendor)
-        column = {"id": "page_id", "path": "url_path"}[key]
+        column = LOOKUP_COLUMNS[key]
         now = connection.ops.adapt_datetimefield_value(self.now)
         parent = f"(SELECT page_id FROM {PublicPage._meta.db_table} WHERE site_id = %s AND {column} = %s)"  # noqa: S608
         # Each branch a subquery: SQLite allows ORDER BY and LIMIT in a compound select only there.
@@ -159,8 +161,8 @@ class StoredSource:
         rows = fetch_rows(sql, [site, value, site, site, value, now, now, bound])
         # The page is the row the lookup matched, as `by_id` and `by_path` take it (before any stale body is
         # made again: a remade record may have a new path); its children are the rows below it.
-        matched = FIELDS.index({"id": "page_id", "path": "url_path"}[key])
-        page_id = next((row[FIELDS.index("page_id")] for row in rows if row[matched] == value), None)
+        matched, page_column = FIELDS.index(column), FIELDS.index("page_id")
+        page_id = next((row[page_column] for row in rows if row[matched] == value), None)
         if converters:
             rows = [_converted(row, converters) for row in rows]
         records = self._records(rows)

@@ -17,6 +17,8 @@ any other; the logged SQL shows `$1`-style placeholders in place of values.
 
 import psycopg
 from django.db import connection
+from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
+from django.db.backends.postgresql.psycopg_any import register_tzloader
 
 # What a prepared statement meets when the table changed under it (a migration run by another process
 # while this one kept its connection): PostgreSQL refuses the old plan, and psycopg keeps reusing it.
@@ -48,9 +50,6 @@ def fetch_rows(sql: str, params: list) -> list[tuple]:
 
 
 def _prepared_rows(sql: str, params: list) -> list[tuple]:
-    from django.db.backends.postgresql.base import ServerBindingCursor
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-
     # What `connection.cursor()` does before and while it makes a cursor (Django's `_cursor` and
     # `create_cursor`), with Django's server-binding cursor class in place of the client-binding one.
     connection.close_if_health_check_failed()
@@ -58,11 +57,8 @@ def _prepared_rows(sql: str, params: list) -> list[tuple]:
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
         raw = ServerBindingCursor(connection.connection)
-        timestamptz = connection.connection.adapters.types["timestamptz"].oid
-        if (
-            connection.timezone
-            != connection.connection.adapters.get_loader(timestamptz, psycopg.pq.Format.TEXT).timezone
-        ):
+        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, psycopg.pq.Format.TEXT)
+        if connection.timezone != loader.timezone:
             register_tzloader(connection.timezone, raw)
     with connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw) as cursor:
         cursor.execute(sql, params)

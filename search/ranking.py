@@ -246,8 +246,7 @@ def rank(reader: IndexReader, plan: Plan, *, min_match: int) -> list[Scored]:
         # A term the candidates' own read already answers for each of them is not read again: for a common
         # word alone, that is every term, and the look-up below was most of the search.
         lookup = {term for term in wanted if not read.answers(term, candidates)}
-        for entry_id, found in _impacts(reader.postings(candidates, lookup)).items():
-            _keep_best(impacts[entry_id], found)
+        _impacts(reader.postings(candidates, lookup), into=impacts)
         candidates = [e for e in candidates if all(group_match(g, impacts.get(e, {})) for g in order[:2])]
         if len(order) > 2 and candidates:
             rest = set().union(*(g.terms() for g in order[2:]))
@@ -306,15 +305,9 @@ class BestRead:
         return all(term in self.impacts.get(entry_id, ()) for entry_id in entry_ids)
 
 
-def _keep_best(impacts: dict[str, float], found: dict[str, float]):
-    for term, impact in found.items():
-        if impact > impacts.get(term, 0.0):
-            impacts[term] = impact
-
-
-def _impacts(rows) -> dict[int, dict[str, float]]:
-    """entry -> term -> best impact (a page's own and its contact people's postings together)."""
-    found: dict[int, dict[str, float]] = defaultdict(dict)
+def _impacts(rows, into: dict | None = None) -> dict[int, dict[str, float]]:
+    """entry -> term -> best impact (a page's own and its contact people's postings together), added to `into`."""
+    found: dict[int, dict[str, float]] = defaultdict(dict) if into is None else into
     for entry_id, term, impact in rows:
         current = found[entry_id]
         if impact > current.get(term, 0.0):

@@ -157,7 +157,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # rather than holding a server thread for the operating system's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
     # The page lookups every request makes are prepared after this many runs on a connection
-    # (publishing/statements.py); 0 turns it off, as a transaction-pooling PgBouncer before 1.21 needs.
+    # (publishing/statements.py); 0 turns it off, behind a pooling proxy that cannot keep prepared statements.
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 2) or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
