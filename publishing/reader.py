@@ -67,6 +67,11 @@ def _memo(pool: str = "pages") -> ByteLRU:
     return found
 
 
+def memo_pool(pool: str) -> ByteLRU:
+    """The process's memo for one pool, for what keeps answers by a rule of its own (`search.answers`)."""
+    return _memo(pool)
+
+
 def clear_memo():
     for memo in list(_memos.values()):
         memo.clear()

@@ -25,10 +25,9 @@ from django.utils import timezone
 from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Page, get_page_models
 
-from publishing.reader import kept, site_deadline
 from publishing.version import shared_version
 
-from . import correction, statistics
+from . import answers, correction, statistics
 from . import query as query_module
 from .analysis.text import fold, words
 from .excerpts import Section, best_block, blocks_of, excerpt
@@ -170,16 +169,16 @@ class SiteSearch:
         key = ("search", query, limit, offset, model._meta.label if model else "", self.locale, self.use_synonyms)
         key += (self.use_promotions, autocorrect)
         if remember and self.site is not None and version is not None:
-            # Popular searches repeat: this process keeps answers for the content version, until the next
-            # scheduled change (`publishing.reader.kept`).
-            results = kept(
-                version,
+            # Popular searches repeat: this process keeps answers, until the next scheduled change, and across
+            # publishes that cannot change them (`search.answers`).
+            results = answers.answer(
                 self.site,
+                self.locale,
                 key,
-                lambda: self._search(query, limit, offset, model, autocorrect),
-                until=site_deadline(self.site, version),
+                version,
+                lambda reader: self._search(query, limit, offset, model, autocorrect, reader),
                 size=SEARCH_ANSWER_BYTES,
-                pool="search",
+                now=timezone.now(),
             )
         else:
             results = self._search(query, limit, offset, model, autocorrect)
@@ -282,8 +281,8 @@ class SiteSearch:
         known = [g for g in plan.groups if g.known]
         return len(known) == 1 and 0 < known[0].pages * SPECIFIC <= reader.page_count()
 
-    def _search(self, query: str, limit: int, offset: int, model, autocorrect: bool) -> Results:
-        reader = IndexReader(self.site, self.locale, timezone.now())
+    def _search(self, query: str, limit: int, offset: int, model, autocorrect: bool, reader=None) -> Results:
+        reader = reader or IndexReader(self.site, self.locale, timezone.now())
         ranking = self._rank(query, reader, autocorrect)
         promoted = self._promoted(query, reader, model)
         promoted_ids = {entry_id for entry_id, _ in promoted}
@@ -347,8 +346,9 @@ class SiteSearch:
     def _hits(self, window, plan, reader: IndexReader) -> list[Hit]:
         if not window:
             return []
+        reader.shown = [row["id"] for row, _s, _p in window]
         parts_by_entry: dict[int, list[Part]] = {}
-        for part in reader.parts([row["id"] for row, _s, _p in window]):
+        for part in reader.parts(reader.shown):
             parts_by_entry.setdefault(part.entry_id, []).append(part)
         total = max(reader.page_count(), 1)
         weights = [idf(g.pages, total) for g in plan.groups]

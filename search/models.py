@@ -168,6 +168,9 @@ class Term(models.Model):
     # For finding near spellings: first letter and length of the term's folded form.
     initial = models.CharField(max_length=1)
     length = models.PositiveSmallIntegerField()
+    # A number that changes whenever a posting of the term does (search.answers: a kept answer whose terms'
+    # numbers are unchanged is still true after a publish).
+    changed = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "locale", "term"], name="search_term_site_locale_term")]
@@ -175,6 +178,19 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class SearchEpoch(models.Model):
+    """One row: a number that changes whenever something every search depends on does, outside the postings.
+
+    Synonyms, search promotions, sites and languages, and contact people taken
+    out of pages (`search.answers`): a change of any of them ends every kept answer.
+    """
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.number)
 
 
 class Word(models.Model):

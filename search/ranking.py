@@ -34,7 +34,7 @@ from django.db.models import Q
 
 from publishing.statements import fetch_rows
 
-from .models import IndexedPage, IndexedPart, Posting, Term
+from .models import IndexedPage, IndexedPart, Posting, SearchEpoch, Term
 from .query import Plan
 
 CANDIDATES = 500
@@ -64,6 +64,11 @@ class IndexReader:
         self.locale = locale
         self.now = now
         self.rows_read = 0
+        # What the search read of the vocabulary: each term looked up with its `Term.changed` (None: not in the
+        # site), and whether it read anything else of it (near spellings), for `search.answers`.
+        self.stamps: dict[str, int | None] = {}
+        self.read_near = False
+        self.shown: list[int] = []  # the index entries of the pages the answer shows
 
     def _window(self, alias: str = "") -> tuple[str, list]:
         prefix = f"{alias}." if alias else ""
@@ -85,14 +90,46 @@ class IndexReader:
         terms = sorted(set(terms))
         if not terms:
             return {}
-        terms_sql, terms_param = _id_list(terms, "text")
+        rows = self.vocabulary(terms)
+        self.stamps.update(dict.fromkeys(terms))
+        self.stamps.update((term, changed) for term, _pages, changed in rows)
+        return {term: pages for term, pages, _changed in rows}
+
+    def vocabulary(self, terms) -> list[tuple[str, int, int]]:
+        """(term, pages, changed) of those of these terms the site has."""
+        terms_sql, terms_param = _id_list(sorted(terms), "text")
         sql = (
-            f"SELECT term, pages FROM {Term._meta.db_table}"  # noqa: S608 -- placeholders only
+            f"SELECT term, pages, changed FROM {Term._meta.db_table}"  # noqa: S608 -- placeholders only
             f" WHERE site_id = %s AND locale = %s AND term IN ({terms_sql})"
         )
-        return dict(fetch_rows(sql, [self.site_id, self.locale, terms_param]))
+        return fetch_rows(sql, [self.site_id, self.locale, terms_param])
+
+    def epoch(self) -> int:
+        return SearchEpoch.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    def basis_now(self, terms, entry_ids) -> tuple[int, dict[str, int], int]:
+        """In one statement: the epoch, `Term.changed` of those of these terms the site has, and how many of
+        these index entries still exist."""
+        terms_sql, terms_param = _id_list(sorted(terms), "text")
+        ids_sql, ids_param = _id_list(sorted(entry_ids), "bigint")
+        sql = (
+            f"SELECT 'term', term, changed FROM {Term._meta.db_table}"  # noqa: S608 -- placeholders only
+            f" WHERE site_id = %s AND locale = %s AND term IN ({terms_sql})"
+            f" UNION ALL SELECT 'epoch', '', number FROM {SearchEpoch._meta.db_table}"
+            f" UNION ALL SELECT 'shown', '', COUNT(*) FROM {IndexedPage._meta.db_table} WHERE id IN ({ids_sql})"
+        )
+        epoch, stamps, shown = 0, {}, 0
+        for kind, term, number in fetch_rows(sql, [self.site_id, self.locale, terms_param, ids_param]):
+            if kind == "term":
+                stamps[term] = number
+            elif kind == "epoch":
+                epoch = number
+            else:
+                shown = number
+        return epoch, stamps, shown
 
     def near(self, initial: str, length: int, limit: int):
+        self.read_near = True
         return list(
             Term.objects.filter(
                 site_id=self.site_id,

@@ -13,6 +13,7 @@ contact person shown on it, who has a window of their own):
              * (0.8 + 0.2 * min(occurrences - 1, 3) / 3)
 """
 
+import secrets
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
 
@@ -26,11 +27,13 @@ from .analysis import Analyser
 from .analysis.analyser import WHOLE
 from .analysis.text import fold, words
 from .documents import Document, document_of, stored_documents
-from .models import IndexedPage, IndexedPart, Posting, Term, Word
+from .models import IndexedPage, IndexedPart, Posting, SearchEpoch, Term, Word
 from .synonyms import synonym_map
 
 MAX_TERM = 64
 BATCH = 200
+# A posting as `_postings_of` reads it and `_write_rows` writes it: a change in any of these is a change of the term.
+POSTING_FIELDS = ("site_id", "locale", "term", "person_id", "impact", "go_live_at", "expire_at")
 
 
 def _tf_factor(count: int) -> float:
@@ -126,6 +129,8 @@ def hide_people(page_ids, person_ids):
         return
     IndexedPart.objects.filter(entry_id__in=entries, person_id__in=person_ids).update(expire_at=HIDDEN)
     Posting.objects.filter(entry_id__in=entries, person_id__in=person_ids).update(expire_at=HIDDEN)
+    # Their pages keep their entries (a kept answer showing one would go on quoting the person).
+    touch_epoch()
 
 
 def missing_pages(sites) -> list[int]:
@@ -147,6 +152,7 @@ def rebuild(sites=None, *, progress=None) -> int:
             IndexedPage.objects.filter(site=site).delete()
             Term.objects.filter(site=site).delete()
             Word.objects.filter(site=site).delete()
+            touch_epoch()
         # First every word of the site, so splitting does not depend on the order pages are read in.
         vocabulary: dict[str, set[str]] = defaultdict(set)
         for start in range(0, len(ids), BATCH):
@@ -186,12 +192,15 @@ def _analyser(analysers: dict, site_id: int, locale: str, documents) -> Analyser
 def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict) -> int:
     """Replace the index rows of `page_ids` (and of the documents' pages) with `documents`."""
     all_ids = set(page_ids) | {d.page_id for d in documents}
-    old = IndexedPage.objects.filter(page_id__in=all_ids).values_list("site_id", "locale", "terms", "words")
+    old = IndexedPage.objects.filter(page_id__in=all_ids).values_list("pk", "site_id", "locale", "terms", "words")
     delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
     word_delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
-    for site_id, locale, terms, page_words in old:
+    old_entries = []
+    for entry_id, site_id, locale, terms, page_words in old:
+        old_entries.append(entry_id)
         delta[(site_id, locale)].subtract(terms.split())
         word_delta[(site_id, locale)].subtract(page_words.split())
+    old_postings = _postings_of(old_entries)
     IndexedPage.objects.filter(page_id__in=all_ids).delete()
 
     surfaces: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
@@ -230,15 +239,51 @@ def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict)
         ids = {(site_id, page_id): pk for site_id, page_id, pk in found}
         for entry, _ in rows:
             entry.pk = ids[(entry.site_id, entry.page_id)]
-    _write_rows(rows)
+    new_postings = _write_rows(rows)
     for (site_id, locale), counts in delta.items():
         _count_terms(site_id, locale, counts, surfaces.get((site_id, locale), {}))
     for (site_id, locale), counts in word_delta.items():
         _count(Word, "word", site_id, locale, counts, lambda word: Word(word=word))
+    _mark_changed(old_postings ^ new_postings)
     return len(documents)
 
 
-def _write_rows(rows):
+def _postings_of(entry_ids) -> set[tuple]:
+    """The postings of these index entries, as `_write_rows` returns those it writes."""
+    found = set()
+    for start in range(0, len(entry_ids), BATCH):
+        found.update(Posting.objects.filter(entry_id__in=entry_ids[start : start + BATCH]).values_list(*POSTING_FIELDS))
+    return found
+
+
+def _mark_changed(postings):
+    """Give the terms of these postings (written or removed) a new `Term.changed`: kept answers using them end.
+
+    A term with no page left has no row any more, which ends them too (`search.answers`)."""
+    by_site: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for site_id, locale, term, *_rest in postings:
+        by_site[(site_id, locale)].add(term)
+    number = new_number()
+    for (site_id, locale), terms in by_site.items():
+        terms = sorted(terms)
+        for start in range(0, len(terms), 500):
+            Term.objects.filter(site_id=site_id, locale=locale, term__in=terms[start : start + 500]).update(
+                changed=number
+            )
+
+
+def new_number() -> int:
+    """A number no term or epoch had before: answers compare these for equality only, never order."""
+    return secrets.randbits(62)
+
+
+def touch_epoch():
+    """Something every search depends on changed outside the postings: every kept answer ends."""
+    if not SearchEpoch.objects.filter(pk=1).update(number=new_number()):
+        SearchEpoch.objects.update_or_create(pk=1, defaults={"number": new_number()})
+
+
+def _write_rows(rows) -> set[tuple]:
     parts, postings = [], []
     adapt = connection.ops.adapt_datetimefield_value
     for entry, analysed in rows:
@@ -268,10 +313,12 @@ def _write_rows(rows):
             go_live, expire = windows.get(person_id, (document.go_live_at, document.expire_at))
             for term, (weight, count) in terms.items():
                 impact = round(min(1.0, weight * _tf_factor(count)), 4)
-                postings.append(
-                    (term, entry.pk, person_id, entry.site_id, entry.locale, impact, adapt(go_live), adapt(expire))
-                )
+                postings.append((term, entry.pk, person_id, entry.site_id, entry.locale, impact, go_live, expire))
     IndexedPart.objects.bulk_create(parts, batch_size=500)
+    written = {
+        (site_id, locale, term, person_id, impact, go_live, expire)
+        for term, _e, person_id, site_id, locale, impact, go_live, expire in postings
+    }
     # Postings are the bulk of the index (about a hundred rows a page): written without model objects.
     table = Posting._meta.db_table
     sql = (
@@ -280,7 +327,10 @@ def _write_rows(rows):
     )
     with connection.cursor() as cursor:
         for start in range(0, len(postings), 5000):
-            cursor.executemany(sql, postings[start : start + 5000])
+            cursor.executemany(
+                sql, [(*row[:6], adapt(row[6]), adapt(row[7])) for row in postings[start : start + 5000]]
+            )
+    return written
 
 
 def _encode(values: dict) -> str:

@@ -1,6 +1,9 @@
 """The Norwegian analysis (search.analysis): the same terms for a word wherever it is analysed."""
 
 import logging
+import random
+import sys
+import threading
 
 import pytest
 
@@ -24,6 +27,39 @@ def terms(analyser, word) -> set[str]:
 def test_the_dictionary_is_installed():
     # CI and the Docker image install hunspell-no; without it splitting falls back to the site's words.
     assert dictionary.is_installed(), dictionary.dictionary_path()
+
+
+def test_threads_stemming_at_once_get_the_stems_one_thread_gets():
+    # gunicorn's threads share the process: a stemmer shared between them stemmed one thread's word with
+    # another's letters (wrong terms, kept by the cache) or raised IndexError. Switching threads as often as
+    # possible makes that happen within a few thousand words.
+    rng = random.Random(1)
+    endings = ["ene", "ane", "heten", "ing", "ert", "ene", "ane"]
+    letters = "abdefgiklmnoprstuvæøå"
+    vocabulary = [
+        "".join(rng.choice(letters) for _ in range(rng.randint(5, 14))) + rng.choice(endings) for _ in range(20_000)
+    ]
+    uncached = stem.__wrapped__
+    expected = {word: uncached(word) for word in vocabulary}
+    wrong, failures = [], []
+
+    def stem_all(some):
+        try:
+            wrong.extend(word for word in some if uncached(word) != expected[word])
+        except Exception as error:
+            failures.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=stem_all, args=(vocabulary[i::4],)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert (wrong[:5], failures[:1]) == ([], [])
 
 
 def test_words_are_normalised_and_split():
