@@ -17,8 +17,11 @@ with its basis, what it was read from:
 
 Under a new content version an answer is served again once one indexed
 statement shows its basis unchanged, and from then on under that version
-without any. Answers that read anything else of the vocabulary (near
-spellings, for a word the site does not have) are kept for their version only.
+without any. Answers that depend on more are kept for their version only
+(`IndexReader.version_only`): those that read near spellings (for a word the
+site does not have), those with promoted pages (an editor's choice, which may
+name a page not public yet), and those that met a page indexed again between
+two of their reads (it left the answer for that search only).
 
 The basis is read before what the answer is made from (the epoch first, each
 term's number as the plan looks it up), so a change committed meanwhile can
@@ -51,7 +54,7 @@ class Kept:
 
 
 def basis_of(reader: IndexReader, epoch: int) -> Basis | None:
-    if reader.read_near:
+    if reader.version_only:
         return None
     return Basis(epoch, frozenset(reader.stamps.items()), tuple(reader.shown), reader.page_count())
 

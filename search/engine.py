@@ -265,7 +265,9 @@ class SiteSearch:
         entries = reader.entries([s.entry_id for s in scored])
         # A page re-indexed since its postings were read (an editor published it just now) has a new entry:
         # this search goes on without it rather than failing (`make soak` met this under publishing).
-        scored = [s for s in scored if s.entry_id in entries]
+        if any(s.entry_id not in entries for s in scored):
+            reader.version_only.add("a page indexed again mid-search")
+            scored = [s for s in scored if s.entry_id in entries]
         scored.sort(key=lambda s: (-s.score, entries[s.entry_id]["tree_path"]))
         return Ranking(plan, scored, entries, corrected, suggestion)
 
@@ -339,6 +341,7 @@ class SiteSearch:
         )
         if not picked:
             return []
+        reader.version_only.add("promotions")
         public = reader.entry_for_pages(picked)
         entries = reader.entries(public.values())
         return [(public[pk], entries[public[pk]]) for pk in dict.fromkeys(picked) if public.get(pk) in entries]

@@ -8,7 +8,7 @@ Every search runs the whole engine (analysis, vocabulary look-ups, ranking,
 sections, excerpts) without the per-process memo, on the default site, for
 the worst cases a visitor can type: a word on (nearly) every page, a made-up
 word (which also tries corrections), ten common words at once, a long
-compound, and the judged queries. Each case reports p50, p95, the slowest
+compound, six long made-up words, and the judged queries. Each case reports p50, p95, the slowest
 search and the most index rows one search read (`IndexReader.rows_read`).
 """
 
@@ -77,6 +77,10 @@ def worst_cases(site, n: int, seed: int = 12) -> dict[str, list[str]]:
         "made-up + common word": [f"{common[i % len(common)]} {made_up[i]}" for i in range(n)],
         "long compound": [
             "".join(rng.sample(common, min(3, len(common)))) + rng.choice(["ene", "ar", "s"]) for _ in range(n)
+        ],
+        # As long as a query may be: every part of every word is looked up (compound splitting), none known.
+        "long made-up words": [
+            " ".join("".join(rng.choice(letters) for _ in range(30)) for _ in range(6)) for _ in range(n)
         ],
         "judged queries": [j.query for j in JUDGED_QUERIES][: max(n, 1) * 3],
     }

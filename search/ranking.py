@@ -64,10 +64,11 @@ class IndexReader:
         self.locale = locale
         self.now = now
         self.rows_read = 0
-        # What the search read of the vocabulary: each term looked up with its `Term.changed` (None: not in the
-        # site), and whether it read anything else of it (near spellings), for `search.answers`.
+        # For `search.answers`: each term looked up with its `Term.changed` (None: not in the site), and why
+        # else the answer depends on more than those, the pages it shows and the epoch (then it is kept for
+        # its content version only): near spellings read, promotions, a page indexed again mid-search.
         self.stamps: dict[str, int | None] = {}
-        self.read_near = False
+        self.version_only: set[str] = set()
         self.shown: list[int] = []  # the index entries of the pages the answer shows
 
     def _window(self, alias: str = "") -> tuple[str, list]:
@@ -129,7 +130,7 @@ class IndexReader:
         return epoch, stamps, shown
 
     def near(self, initial: str, length: int, limit: int):
-        self.read_near = True
+        self.version_only.add("near spellings")
         return list(
             Term.objects.filter(
                 site_id=self.site_id,

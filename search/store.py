@@ -32,8 +32,9 @@ from .synonyms import synonym_map
 
 MAX_TERM = 64
 BATCH = 200
-# A posting as `_postings_of` reads it and `_write_rows` writes it: a change in any of these is a change of the term.
-POSTING_FIELDS = ("site_id", "locale", "term", "person_id", "impact", "go_live_at", "expire_at")
+# A posting as `_postings_of` reads it and `_write_rows` writes it: a change in any of these is a change of the
+# term (its page's too: two pages re-indexed together may have the same posting, one losing it).
+POSTING_FIELDS = ("site_id", "locale", "entry__page_id", "term", "person_id", "impact", "go_live_at", "expire_at")
 
 
 def _tf_factor(count: int) -> float:
@@ -192,15 +193,18 @@ def _analyser(analysers: dict, site_id: int, locale: str, documents) -> Analyser
 def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict) -> int:
     """Replace the index rows of `page_ids` (and of the documents' pages) with `documents`."""
     all_ids = set(page_ids) | {d.page_id for d in documents}
-    old = IndexedPage.objects.filter(page_id__in=all_ids).values_list("pk", "site_id", "locale", "terms", "words")
+    old = IndexedPage.objects.filter(page_id__in=all_ids).values_list(
+        "pk", "site_id", "page_id", "locale", "tree_path", "terms", "words"
+    )
     delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
     word_delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
-    old_entries = []
-    for entry_id, site_id, locale, terms, page_words in old:
+    old_entries, old_places = [], {}
+    for entry_id, site_id, page_id, locale, tree_path, terms, page_words in old:
         old_entries.append(entry_id)
+        old_places[(site_id, page_id)] = (locale, tree_path, terms.split())
         delta[(site_id, locale)].subtract(terms.split())
         word_delta[(site_id, locale)].subtract(page_words.split())
-    old_postings = _postings_of(old_entries)
+    changed = _postings_of(old_entries)
     IndexedPage.objects.filter(page_id__in=all_ids).delete()
 
     surfaces: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
@@ -216,6 +220,10 @@ def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict)
             page_words = _document_words(document)
             delta[(site_id, locale)].update(terms)
             word_delta[(site_id, locale)].update(page_words)
+            before = old_places.get((site_id, document.page_id))
+            if before is not None and before[1] != document.tree_path:
+                # Moved: its place orders it among pages of equal score, in answers that do not show it too.
+                changed.update((site_id, before[0], document.page_id, term) for term in {*before[2], *terms})
             for term in terms:
                 surfaces[(site_id, locale)].setdefault(term, analysed.surfaces.get(term, term))
             entry = IndexedPage(
@@ -239,12 +247,12 @@ def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict)
         ids = {(site_id, page_id): pk for site_id, page_id, pk in found}
         for entry, _ in rows:
             entry.pk = ids[(entry.site_id, entry.page_id)]
-    new_postings = _write_rows(rows)
+    changed ^= _write_rows(rows)
     for (site_id, locale), counts in delta.items():
         _count_terms(site_id, locale, counts, surfaces.get((site_id, locale), {}))
     for (site_id, locale), counts in word_delta.items():
         _count(Word, "word", site_id, locale, counts, lambda word: Word(word=word))
-    _mark_changed(old_postings ^ new_postings)
+    _mark_changed(changed)
     return len(documents)
 
 
@@ -257,11 +265,12 @@ def _postings_of(entry_ids) -> set[tuple]:
 
 
 def _mark_changed(postings):
-    """Give the terms of these postings (written or removed) a new `Term.changed`: kept answers using them end.
+    """Give the terms of these postings (written or removed; `(site, locale, page, term, ...)`) a new
+    `Term.changed`: kept answers using them end.
 
     A term with no page left has no row any more, which ends them too (`search.answers`)."""
     by_site: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for site_id, locale, term, *_rest in postings:
+    for site_id, locale, _page_id, term, *_rest in postings:
         by_site[(site_id, locale)].add(term)
     number = new_number()
     for (site_id, locale), terms in by_site.items():
@@ -284,7 +293,7 @@ def touch_epoch():
 
 
 def _write_rows(rows) -> set[tuple]:
-    parts, postings = [], []
+    parts, postings, written = [], [], set()
     adapt = connection.ops.adapt_datetimefield_value
     for entry, analysed in rows:
         document = analysed.document
@@ -314,11 +323,8 @@ def _write_rows(rows) -> set[tuple]:
             for term, (weight, count) in terms.items():
                 impact = round(min(1.0, weight * _tf_factor(count)), 4)
                 postings.append((term, entry.pk, person_id, entry.site_id, entry.locale, impact, go_live, expire))
+                written.add((entry.site_id, entry.locale, entry.page_id, term, person_id, impact, go_live, expire))
     IndexedPart.objects.bulk_create(parts, batch_size=500)
-    written = {
-        (site_id, locale, term, person_id, impact, go_live, expire)
-        for term, _e, person_id, site_id, locale, impact, go_live, expire in postings
-    }
     # Postings are the bulk of the index (about a hundred rows a page): written without model objects.
     table = Posting._meta.db_table
     sql = (

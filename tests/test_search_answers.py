@@ -13,7 +13,7 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import Page
 
 from content_models.models import ContactPerson, ThemePage
-from search.models import IndexedPage, Synonym
+from search.models import IndexedPage, Synonym, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,89 @@ def test_an_answer_from_a_near_spelling_is_kept_for_its_version_only(shared_cach
     again, statements = search(client, "bredbånnd")
     assert again == first
     assert ranked(statements)
+
+
+# Found by review: what else an answer depends on.
+
+
+def test_a_promoted_page_published_after_its_promotion_shows_in_a_kept_answer(shared_caching, client):
+    pinned = page_without("bredb")
+    pinned.unpublish()
+    SearchPromotion.objects.create(query=Query.get("bredbånd"), page=pinned, sort_order=0)
+    assert search(client, "bredbånd")[0]["results"][0]["isPromoted"] is False
+    pinned.refresh_from_db()
+    pinned.save_revision().publish()
+    top = search(client, "bredbånd")[0]["results"][0]
+    assert top["title"] == pinned.title
+
+
+def test_a_promoted_page_unpublished_leaves_the_count_of_a_kept_answer_that_does_not_show_it(shared_caching, client):
+    pinned = page_without("bredb")
+    SearchPromotion.objects.create(query=Query.get("bredbånd"), page=pinned, sort_order=0)
+    query = "query($q: String!) { siteSearch(query: $q, limit: 1, offset: 1) { totalCount results { title } } }"
+
+    def total() -> int:
+        response = client.post(
+            "/graphql/", json.dumps({"query": query, "variables": {"q": "bredbånd"}}), "application/json"
+        )
+        return response.json()["data"]["siteSearch"]["totalCount"]
+
+    before = total()
+    Page.objects.get(pk=pinned.pk).unpublish()
+    assert total() == before - 1
+
+
+def test_a_page_indexed_again_mid_search_comes_back_after_the_next_publish(shared_caching, client, monkeypatch):
+    from search import ranking
+
+    target = ThemePage.objects.get(url_path__endswith="/infrastruktur/")
+    read_entries = ranking.IndexReader.entries
+
+    def published_meanwhile(reader, entry_ids):
+        monkeypatch.setattr(ranking.IndexReader, "entries", read_entries)
+        target.title = f"{target.title} oppdatert"
+        target.save_revision().publish()
+        return read_entries(reader, entry_ids)
+
+    monkeypatch.setattr(ranking.IndexReader, "entries", published_meanwhile)
+    assert target.title not in [hit["title"] for hit in search(client, "bredbånd")[0]["results"]]
+    other = page_without("bredb")
+    other.title = f"{other.title} med havbruksnæring"
+    other.save_revision().publish()
+    assert target.title in [hit["title"] for hit in search(client, "bredbånd")[0]["results"]]
+
+
+def page_document(page):
+    from search.documents import stored_documents
+
+    return next(iter(stored_documents(page.get_site(), [page.pk])))
+
+
+def changed_numbers(page) -> dict[str, int]:
+    entry = IndexedPage.objects.get(page_id=page.pk)
+    return dict(Term.objects.filter(site_id=entry.site_id, term__in=entry.terms.split()).values_list("term", "changed"))
+
+
+def test_a_term_one_of_two_pages_indexed_together_loses_is_marked_changed(demo):
+    from search import store
+
+    first, second = ThemePage.objects.order_by("pk")[:2]
+    documents = [page_document(first), page_document(second)]
+    before = changed_numbers(first)
+    # Indexed together, the first without its words: the second may have identical postings of them.
+    lost = store._replace([first.pk, second.pk], [documents[1]], analysers={})
+    assert lost == 1
+    after = dict(Term.objects.filter(term__in=before).values_list("term", "changed"))
+    assert [term for term in after if after[term] == before[term]] == []
+
+
+def test_a_moved_page_marks_its_terms_changed(demo):
+    from search import store
+
+    page = ThemePage.objects.order_by("pk").first()
+    document = page_document(page)
+    before = changed_numbers(page)
+    document.tree_path = f"{document.tree_path}0001"
+    store._replace([page.pk], [document], analysers={})
+    after = changed_numbers(page)
+    assert [term for term in before if after.get(term) == before[term]] == []

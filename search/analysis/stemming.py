@@ -19,6 +19,8 @@ def _stemmer():
     found = getattr(_local, "norwegian", None)
     if found is None:
         found = _local.norwegian = snowballstemmer.stemmer("norwegian")
+        # PyStemmer's own cache would keep the words `stem` below keeps already.
+        found.maxCacheSize = 0
     return found
 
 

@@ -28,7 +28,10 @@ def fold(word: str) -> str:
     """
     if word.isascii():
         return word
-    decomposed = unicodedata.normalize("NFKD", word.translate(_SPECIAL))
+    translated = word.translate(_SPECIAL)
+    if translated.isascii():
+        return translated  # Norwegian and Sami letters only: nothing left to decompose
+    decomposed = unicodedata.normalize("NFKD", translated)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
