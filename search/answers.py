@@ -30,6 +30,8 @@ only make the basis differ later, never hide. Only equality is compared.
 
 from dataclasses import dataclass, replace
 
+from django.utils import timezone
+
 from publishing.reader import memo_pool, site_deadline
 
 from .ranking import IndexReader
@@ -53,10 +55,10 @@ class Kept:
     expires: float
 
 
-def basis_of(reader: IndexReader, epoch: int) -> Basis | None:
+def basis_of(reader: IndexReader, epoch: int, pages: int) -> Basis | None:
     if reader.version_only:
         return None
-    return Basis(epoch, frozenset(reader.stamps.items()), tuple(reader.shown), reader.page_count())
+    return Basis(epoch, frozenset(reader.stamps.items()), tuple(reader.shown), pages)
 
 
 def still_true(reader: IndexReader, basis: Basis) -> bool:
@@ -72,25 +74,30 @@ def still_true(reader: IndexReader, basis: Basis) -> bool:
     )
 
 
-def answer(site, locale: str, key: tuple, version: int, make, *, size: int, now):
+def answer(site, locale: str, key: tuple, version: int, make, *, size: int):
     """`make(reader)` for this site and key, or an answer kept from this or an earlier version still true now.
 
-    `make` searches with the reader it is given, which must be read after its epoch."""
+    `make` searches with the reader it is given: its clock, epoch (`reader.epoch_read`, for the synonyms) and
+    page count are read before the answer is."""
     memo = memo_pool(POOL)
     key = (site.pk, site.root_url, *key)
-    reader = IndexReader(site, locale, now)
+    # The next scheduled change before the clock the search reads windows with: a page going live or
+    # expiring while the search runs must end the answer, not fall before the moment it is kept from.
+    until = site_deadline(site, version)
+    reader = IndexReader(site, locale, timezone.now())
     kept = memo.get(key)
     if kept is not None:
         if kept.version == version:
             return kept.answer
         if kept.basis is not None and still_true(reader, kept.basis):
-            until = min(kept.expires, site_deadline(site, version))
+            until = min(kept.expires, until)
             memo.set(key, replace(kept, version=version, expires=until), _size(kept, size), expires=until)
             return kept.answer
-    epoch = reader.epoch()
+    reader.epoch_read = epoch = reader.epoch()
+    pages = reader.page_count()
     found = make(reader)
-    made = Kept(version, basis_of(reader, epoch), found, site_deadline(site, version))
-    memo.set(key, made, _size(made, size), expires=made.expires)
+    made = Kept(version, basis_of(reader, epoch, pages), found, until)
+    memo.set(key, made, _size(made, size), expires=until)
     return found
 
 

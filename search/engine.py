@@ -178,7 +178,6 @@ class SiteSearch:
                 version,
                 lambda reader: self._search(query, limit, offset, model, autocorrect, reader),
                 size=SEARCH_ANSWER_BYTES,
-                now=timezone.now(),
             )
         else:
             results = self._search(query, limit, offset, model, autocorrect)
@@ -187,7 +186,8 @@ class SiteSearch:
         return results
 
     def plan(self, query: str, reader: IndexReader) -> query_module.Plan:
-        synonyms = synonym_map() if self.use_synonyms else NO_SYNONYMS
+        # The synonyms of the epoch a kept answer records, not of a content version this process still trusts.
+        synonyms = synonym_map(epoch=reader.epoch_read) if self.use_synonyms else NO_SYNONYMS
         plan = query_module.build(query, synonyms, normalise)
         pages = reader.pages_with(plan.terms())
         query_module.keep_known(plan, pages)

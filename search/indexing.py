@@ -18,7 +18,6 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from publishing.events import pages_stored, referrers_stale
-from publishing.version import bump_content_version
 
 from . import store
 
@@ -30,11 +29,13 @@ EPOCH_MODELS = (
 )
 
 
-def _stored(sender, records=(), removed=(), **kwargs):
+def _stored(sender, site=None, records=(), removed=(), **kwargs):
+    # A page may be in two sites: what one site's store wrote leaves the other's index alone.
+    site_id = site.pk if site is not None else None
     if removed:
-        store.remove(removed)
+        store.remove(removed, site_id)
     if records:
-        store.index(records)
+        store.index(records, site_id)
 
 
 def _referrers_stale(sender, kind, target_ids, pages, **kwargs):
@@ -45,11 +46,10 @@ def _referrers_stale(sender, kind, target_ids, pages, **kwargs):
 def _epoch_changed(sender, raw=False, **kwargs):
     if raw:
         return
-    # The epoch first, then the version (again, if the change already moved it): a process that sees the
-    # new version sees the new epoch, and no answer kept from before is taken for still true.
+    # The epoch with the version (again, if the change already moved it): a process that sees the new
+    # version sees the new epoch, and no answer kept from before is taken for still true.
     with transaction.atomic():
         store.touch_epoch()
-        bump_content_version()
 
 
 def connect():

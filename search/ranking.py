@@ -69,6 +69,7 @@ class IndexReader:
         # its content version only): near spellings read, promotions, a page indexed again mid-search.
         self.stamps: dict[str, int | None] = {}
         self.version_only: set[str] = set()
+        self.epoch_read: int | None = None  # the epoch, when read before the answer (`search.answers`)
         self.shown: list[int] = []  # the index entries of the pages the answer shows
 
     def _window(self, alias: str = "") -> tuple[str, list]:

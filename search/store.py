@@ -22,6 +22,7 @@ from django.db.models import F
 from wagtail.models import Site
 
 from publishing.models import PublicPage
+from publishing.version import bump_content_version
 
 from .analysis import Analyser
 from .analysis.analyser import WHOLE
@@ -92,10 +93,11 @@ class _Analysed:
         return {term for doc in self.postings.values() for term in doc}
 
 
-def index(records) -> int:
-    """Index these stored public pages (`publishing.records.PageRecord`) again; how many."""
+def index(records, site_id: int | None = None) -> int:
+    """Index these stored public pages (`publishing.records.PageRecord`, of the site `site_id` if given) again;
+    how many."""
     documents = [document_of(record) for record in records]
-    return _replace([d.page_id for d in documents], documents, analysers={})
+    return _replace([d.page_id for d in documents], documents, analysers={}, site_id=site_id)
 
 
 def refresh(page_ids) -> int:
@@ -109,8 +111,9 @@ def refresh(page_ids) -> int:
     return indexed
 
 
-def remove(page_ids):
-    _replace(list(page_ids), [], analysers={})
+def remove(page_ids, site_id: int | None = None):
+    """Take these pages out of the index of the site `site_id` (of every site: None)."""
+    _replace(list(page_ids), [], analysers={}, site_id=site_id)
 
 
 # A moment long past: rows whose window ended then are never public again.
@@ -190,12 +193,17 @@ def _analyser(analysers: dict, site_id: int, locale: str, documents) -> Analyser
 
 
 @transaction.atomic
-def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict) -> int:
-    """Replace the index rows of `page_ids` (and of the documents' pages) with `documents`."""
+def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict, site_id: int | None = None) -> int:
+    """Replace the index rows of `page_ids` (and of the documents' pages) with `documents`, in the site `site_id`
+    (a page may be in two sites, each storing it on its own) or in every site (None)."""
+    # A change of what searches find is a change of public content: kept answers look again (search.answers),
+    # and the version row is the lock every writer of public content takes first.
+    bump_content_version()
     all_ids = set(page_ids) | {d.page_id for d in documents}
-    old = IndexedPage.objects.filter(page_id__in=all_ids).values_list(
-        "pk", "site_id", "page_id", "locale", "tree_path", "terms", "words"
-    )
+    entries = IndexedPage.objects.filter(page_id__in=all_ids)
+    if site_id is not None:
+        entries = entries.filter(site_id=site_id)
+    old = entries.values_list("pk", "site_id", "page_id", "locale", "tree_path", "terms", "words")
     delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
     word_delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
     old_entries, old_places = [], {}
@@ -205,7 +213,7 @@ def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict)
         delta[(site_id, locale)].subtract(terms.split())
         word_delta[(site_id, locale)].subtract(page_words.split())
     changed = _postings_of(old_entries)
-    IndexedPage.objects.filter(page_id__in=all_ids).delete()
+    IndexedPage.objects.filter(pk__in=old_entries).delete()
 
     surfaces: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
     by_site: dict[tuple[int, str], list[Document]] = defaultdict(list)
@@ -286,8 +294,10 @@ def new_number() -> int:
     return secrets.randbits(62)
 
 
+@transaction.atomic
 def touch_epoch():
     """Something every search depends on changed outside the postings: every kept answer ends."""
+    bump_content_version()
     if not SearchEpoch.objects.filter(pk=1).update(number=new_number()):
         SearchEpoch.objects.update_or_create(pk=1, defaults={"number": new_number()})
 

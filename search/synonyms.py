@@ -49,11 +49,13 @@ class Synonyms:
 NONE = Synonyms({}, frozenset(), {})
 
 
-def synonym_map() -> Synonyms:
-    # Kept under the content version, which every change of a group bumps (publishing.signals): a change made
-    # while the shared cache was out of reach never brings the old groups back with it.
+def synonym_map(epoch: int | None = None) -> Synonyms:
+    """The active groups, kept under the content version, which every change of a group bumps
+    (publishing.signals): a change made while the shared cache was out of reach never brings the old groups
+    back with it. Or under the search epoch read for a kept answer (`search.answers`), which every change of a
+    group moves on too: the groups an answer was made with are then the ones its basis names."""
     version = shared_version()
-    key = f"{CACHE_KEY}:{version}" if version is not None else None
+    key = None if version is None else f"{CACHE_KEY}:epoch:{epoch}" if epoch is not None else f"{CACHE_KEY}:{version}"
     found = cache.get(key) if key else None
     if found is None:
         groups: dict[str, dict[str, None]] = {}

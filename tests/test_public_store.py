@@ -286,3 +286,19 @@ def test_a_stale_row_is_found_by_its_stored_path_with_or_without_its_children(sh
     assert [child.title for child in reader.children(together)] == [
         child.title for child in ThemePage.objects.live().order_by("path")
     ]
+
+
+@pytest.mark.parametrize(
+    "stored", ['{"body": [{"type": "section", "id": 7, "value": {"heading": "Æ"}}]}', "[1, 2.5, null]", "not json"]
+)
+def test_stored_bodies_are_read_as_django_reads_json(stored):
+    # A stored record's JSON is read with orjson (publishing/sources.py); the values must be Django's own.
+    from django.db import connection
+    from django.db.models import JSONField
+
+    from publishing.sources import _json_value
+
+    field = JSONField()
+    assert _json_value(stored, None, connection) == field.from_db_value(stored, None, connection)
+    assert _json_value(stored.encode(), None, connection) == field.from_db_value(stored.encode(), None, connection)
+    assert _json_value(None, None, connection) is None
