@@ -140,7 +140,9 @@ class SearchQuery(graphene.ObjectType):
         options = {"page_type": page_type, "record": True, "autocorrect": autocorrect}
         try:
             if locale is None:
-                results = SiteSearch(content.site).search(query, limit=limit, offset=offset, **options)
+                results = SiteSearch(content.site, locale=default_language()).search(
+                    query, limit=limit, offset=offset, **options
+                )
             else:
                 results = search_in(content, _language(locale), query, limit=limit, offset=offset, **options)
         except SearchInputError as error:
