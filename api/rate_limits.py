@@ -39,6 +39,14 @@ def root_field_counts(document, operation) -> dict[str, int]:
     return counts
 
 
+def refuse_used_up_post(request):
+    """A POST from a client whose POSTs are used up for this window is refused before its body is read:
+    hostile clients keep sending (2 MB bodies among them), and reading, decoding and checking those cost the
+    workers more than the refusal."""
+    if request.method == "POST":
+        ratelimit.refuse_if_used_up(request, "post")
+
+
 def count_post(request):
     if request.method == "POST":
         ratelimit.hit(request, "post")

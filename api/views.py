@@ -85,6 +85,10 @@ class PublicGraphQLView(GraphQLView):
         self.graphiql = settings.API["GRAPHIQL"]
         if self.graphiql and self.can_display_graphiql(request, {}):
             return super().dispatch(request, *args, **kwargs)
+        try:
+            rate_limits.refuse_used_up_post(request)
+        except rate_limits.RateLimited as error:
+            return rate_limits.refusal(error)
         repeated = caching.answer_from_url(request)
         if repeated is not None:
             return repeated

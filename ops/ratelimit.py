@@ -82,18 +82,43 @@ def applies(request) -> bool:
     return settings.RATE_LIMITS["ENABLED"] and not exempt(client_ip(request))
 
 
+def refuse_if_used_up(request, bucket: str):
+    """Raise RateLimited if this client has already used up `bucket` in this window (counting nothing).
+
+    For refusing before any work: a client over its limit gets its 429 before its body is even read."""
+    config = settings.RATE_LIMITS
+    limit = config["LIMITS"].get(bucket, 0)
+    if not limit or not applies(request):
+        return
+    key, index, now = _key(request, bucket)
+    try:
+        count = caches[config["CACHE_ALIAS"]].get(key)
+    except Exception as error:
+        _cannot_count(f"failed: {error.__class__.__name__}")
+        return
+    if count is not None and count >= limit:
+        raise RateLimited(bucket, _retry_after(index, now))
+
+
+def _key(request, bucket: str) -> tuple[str, int, float]:
+    now = time.time()
+    index = int(now // settings.RATE_LIMITS["WINDOW_SECONDS"])
+    client = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+    return f"{PREFIX}:{bucket}:{client}:{index}", index, now
+
+
+def _retry_after(index: int, now: float) -> int:
+    return max(1, math.ceil((index + 1) * settings.RATE_LIMITS["WINDOW_SECONDS"] - now))
+
+
 def hit(request, bucket: str, weight: int = 1):
     """Count `weight` hits of this request's client in `bucket`; raise RateLimited when that is over the limit."""
     config = settings.RATE_LIMITS
     limit = config["LIMITS"].get(bucket, 0)
     if not limit or weight <= 0 or not applies(request):
         return
-    address = client_ip(request)
     window = config["WINDOW_SECONDS"]
-    now = time.time()
-    index = int(now // window)
-    client = hashlib.sha256(address.encode()).hexdigest()[:32]
-    key = f"{PREFIX}:{bucket}:{client}:{index}"
+    key, index, now = _key(request, bucket)
     cache = caches[config["CACHE_ALIAS"]]
     try:
         cache.add(key, 0, timeout=window + 1)
@@ -110,4 +135,4 @@ def hit(request, bucket: str, weight: int = 1):
         _cannot_count("is unreachable")
         return
     if count > limit:
-        raise RateLimited(bucket, max(1, math.ceil((index + 1) * window - now)))
+        raise RateLimited(bucket, _retry_after(index, now))

@@ -162,3 +162,13 @@ def test_counts_are_shared_in_redis(client, demo, limits, settings):
     assert "127.0.0.1" not in key
     assert caches["default"].get(key) == 3
     caches["default"].delete(key)
+
+
+def test_a_client_whose_posts_are_used_up_is_refused_before_its_body_is_read(client, demo, limits):
+    assert [post(client, PAGE).status_code for _ in range(4)] == [200] * 4
+    # A body that could not even be read (not UTF-8, 1 MB): refused for the limit, not parsed for a 400.
+    body = b"\xff" * 1_000_000
+    response = client.post("/graphql/", body, content_type="application/json")
+    assert_refused(response)
+    # Another client is not affected.
+    assert post(client, PAGE, REMOTE_ADDR="10.1.2.3").status_code == 200
