@@ -131,10 +131,12 @@ def hide_people(page_ids, person_ids):
     person_ids = list(person_ids)
     if not entries or not person_ids:
         return
-    IndexedPart.objects.filter(entry_id__in=entries, person_id__in=person_ids).update(expire_at=HIDDEN)
-    Posting.objects.filter(entry_id__in=entries, person_id__in=person_ids).update(expire_at=HIDDEN)
-    # Their pages keep their entries (a kept answer showing one would go on quoting the person).
-    touch_epoch()
+    with transaction.atomic():
+        # Their pages keep their entries (a kept answer showing one would go on quoting the person). First,
+        # the content version's row before any index row, as every writer takes them.
+        touch_epoch()
+        IndexedPart.objects.filter(entry_id__in=entries, person_id__in=person_ids).update(expire_at=HIDDEN)
+        Posting.objects.filter(entry_id__in=entries, person_id__in=person_ids).update(expire_at=HIDDEN)
 
 
 def missing_pages(sites) -> list[int]:
@@ -153,10 +155,10 @@ def rebuild(sites=None, *, progress=None) -> int:
     for site in sites:
         ids = list(PublicPage.objects.filter(site=site).order_by("path").values_list("page_id", flat=True))
         with transaction.atomic():
+            touch_epoch()  # first: the content version's row before any index row, as every writer takes them
             IndexedPage.objects.filter(site=site).delete()
             Term.objects.filter(site=site).delete()
             Word.objects.filter(site=site).delete()
-            touch_epoch()
         # First every word of the site, so splitting does not depend on the order pages are read in.
         vocabulary: dict[str, set[str]] = defaultdict(set)
         for start in range(0, len(ids), BATCH):
@@ -166,7 +168,7 @@ def rebuild(sites=None, *, progress=None) -> int:
         analysers = {site.pk: {locale: Analyser(locale, found | extra) for locale, found in vocabulary.items()}}
         for start in range(0, len(ids), BATCH):
             documents = stored_documents(site, ids[start : start + BATCH])
-            total += _replace([], documents, analysers=analysers)
+            total += _replace([], documents, analysers=analysers, site_id=site.pk)
             if progress:
                 progress(min(start + BATCH, len(ids)), len(ids))
     return total
@@ -192,76 +194,85 @@ def _analyser(analysers: dict, site_id: int, locale: str, documents) -> Analyser
     return analysers[locale]
 
 
-@transaction.atomic
 def _replace(page_ids: list[int], documents: list[Document], *, analysers: dict, site_id: int | None = None) -> int:
     """Replace the index rows of `page_ids` (and of the documents' pages) with `documents`, in the site `site_id`
-    (a page may be in two sites, each storing it on its own) or in every site (None)."""
-    # A change of what searches find is a change of public content: kept answers look again (search.answers),
-    # and the version row is the lock every writer of public content takes first.
-    bump_content_version()
-    all_ids = set(page_ids) | {d.page_id for d in documents}
-    entries = IndexedPage.objects.filter(page_id__in=all_ids)
+    (a page may be in two sites, each storing it on its own) or in every site (None).
+
+    The documents are analysed first; the writes then take the content version's row first, as every writer of
+    public content does (`publishing.store`), so a publish waits for a batch's writes, not for its analysis."""
+    by_site: dict[tuple[int, str], list[Document]] = defaultdict(list)
+    for document in documents:
+        by_site[(document.site_id, document.locale)].append(document)
+    analysed_documents = []
+    for (document_site, locale), site_documents in by_site.items():
+        analyser = _analyser(analysers.setdefault(document_site, {}), document_site, locale, site_documents)
+        analysed_documents += [_Analysed(document, analyser) for document in site_documents]
+    with transaction.atomic():
+        # A change of what searches find is a change of public content: kept answers look again
+        # (search.answers).
+        bump_content_version()
+        _write(set(page_ids) | {d.page_id for d in documents}, analysed_documents, site_id)
+    return len(documents)
+
+
+def _write(page_ids: set[int], analysed_documents: list[_Analysed], site_id: int | None):
+    entries = IndexedPage.objects.filter(page_id__in=page_ids)
     if site_id is not None:
         entries = entries.filter(site_id=site_id)
     old = entries.values_list("pk", "site_id", "page_id", "locale", "tree_path", "terms", "words")
     delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
     word_delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
     old_entries, old_places = [], {}
-    for entry_id, site_id, page_id, locale, tree_path, terms, page_words in old:
+    for entry_id, entry_site, page_id, locale, tree_path, terms, page_words in old:
         old_entries.append(entry_id)
-        old_places[(site_id, page_id)] = (locale, tree_path, terms.split())
-        delta[(site_id, locale)].subtract(terms.split())
-        word_delta[(site_id, locale)].subtract(page_words.split())
+        old_places[(entry_site, page_id)] = (locale, tree_path, terms.split())
+        delta[(entry_site, locale)].subtract(terms.split())
+        word_delta[(entry_site, locale)].subtract(page_words.split())
     changed = _postings_of(old_entries)
     IndexedPage.objects.filter(pk__in=old_entries).delete()
 
     surfaces: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)
-    by_site: dict[tuple[int, str], list[Document]] = defaultdict(list)
-    for document in documents:
-        by_site[(document.site_id, document.locale)].append(document)
     rows = []  # (IndexedPage, analysed) for the batch, written together
-    for (site_id, locale), site_documents in by_site.items():
-        analyser = _analyser(analysers.setdefault(site_id, {}), site_id, locale, site_documents)
-        for document in site_documents:
-            analysed = _Analysed(document, analyser)
-            terms = analysed.terms()
-            page_words = _document_words(document)
-            delta[(site_id, locale)].update(terms)
-            word_delta[(site_id, locale)].update(page_words)
-            before = old_places.get((site_id, document.page_id))
-            if before is not None and before[1] != document.tree_path:
-                # Moved: its place orders it among pages of equal score, in answers that do not show it too.
-                changed.update((site_id, before[0], document.page_id, term) for term in {*before[2], *terms})
-            for term in terms:
-                surfaces[(site_id, locale)].setdefault(term, analysed.surfaces.get(term, term))
-            entry = IndexedPage(
-                site_id=site_id,
-                page_id=document.page_id,
-                locale=locale,
-                url_path=document.url_path[:512],
-                title=document.title[:255],
-                content_type_id=document.content_type_id,
-                tree_path=document.tree_path,
-                go_live_at=document.go_live_at,
-                expire_at=document.expire_at,
-                terms=" ".join(sorted(terms)),
-                words=" ".join(sorted(page_words)),
-            )
-            rows.append((entry, analysed))
+    for analysed in analysed_documents:
+        document = analysed.document
+        key = (document.site_id, document.locale)
+        terms = analysed.terms()
+        page_words = _document_words(document)
+        delta[key].update(terms)
+        word_delta[key].update(page_words)
+        before = old_places.get((document.site_id, document.page_id))
+        if before is not None and before[1] != document.tree_path:
+            # Moved: its place orders it among pages of equal score, in answers that do not show it too.
+            changed.update((document.site_id, before[0], document.page_id, term) for term in {*before[2], *terms})
+        for term in terms:
+            surfaces[key].setdefault(term, analysed.surfaces.get(term, term))
+        entry = IndexedPage(
+            site_id=document.site_id,
+            page_id=document.page_id,
+            locale=document.locale,
+            url_path=document.url_path[:512],
+            title=document.title[:255],
+            content_type_id=document.content_type_id,
+            tree_path=document.tree_path,
+            go_live_at=document.go_live_at,
+            expire_at=document.expire_at,
+            terms=" ".join(sorted(terms)),
+            words=" ".join(sorted(page_words)),
+        )
+        rows.append((entry, analysed))
     IndexedPage.objects.bulk_create([entry for entry, _ in rows])
     if rows and rows[0][0].pk is None:
         # A database that cannot return ids from a bulk insert: read them back.
-        found = IndexedPage.objects.filter(page_id__in=all_ids).values_list("site_id", "page_id", "id")
-        ids = {(site_id, page_id): pk for site_id, page_id, pk in found}
+        found = IndexedPage.objects.filter(page_id__in=page_ids).values_list("site_id", "page_id", "id")
+        ids = {(entry_site, page_id): pk for entry_site, page_id, pk in found}
         for entry, _ in rows:
             entry.pk = ids[(entry.site_id, entry.page_id)]
     changed ^= _write_rows(rows)
-    for (site_id, locale), counts in delta.items():
-        _count_terms(site_id, locale, counts, surfaces.get((site_id, locale), {}))
-    for (site_id, locale), counts in word_delta.items():
-        _count(Word, "word", site_id, locale, counts, lambda word: Word(word=word))
+    for (entry_site, locale), counts in delta.items():
+        _count_terms(entry_site, locale, counts, surfaces.get((entry_site, locale), {}))
+    for (entry_site, locale), counts in word_delta.items():
+        _count(Word, "word", entry_site, locale, counts, lambda word: Word(word=word))
     _mark_changed(changed)
-    return len(documents)
 
 
 def _postings_of(entry_ids) -> set[tuple]:

@@ -294,3 +294,14 @@ def test_a_page_in_two_sites_keeps_its_entry_in_the_site_that_did_not_change(dem
     main = Site.objects.get(is_default_site=True)
     assert IndexedPage.objects.filter(site=main, url_path__startswith="/attraktive-samfunn-ny/").exists()
     assert IndexedPage.objects.filter(site=other).count() == before
+
+
+def test_rebuilding_one_sites_index_leaves_the_other_sites_entries(demo):
+    from django.core.management import call_command
+
+    root = Page.objects.get(url_path__endswith="/attraktive-samfunn/").specific
+    other = Site.objects.create(hostname="b.test", port=80, root_page=root, site_name="B")
+    before = IndexedPage.objects.filter(site=other).count()
+    assert before > 1
+    call_command("search_index", site=Site.objects.get(is_default_site=True).hostname)
+    assert IndexedPage.objects.filter(site=other).count() == before
