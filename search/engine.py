@@ -200,12 +200,21 @@ class SiteSearch:
             and g.typed not in synonyms.english
             and (not g.known or len(g.typed) >= query_module.SPLIT_OF_KNOWN_MIN_LENGTH)
         ]
-        pieces = {g.typed: query_module.split_candidates(g.typed, synonyms, normalise) for g in single}
+        # Each part of a word is looked up (about n²/2 of them for n letters, twice with æ, ø or å): words the
+        # site lacks first (parts are their only way in), shortest first, then the others, while
+        # MAX_SPLIT_PIECES lasts, so a query of many long words costs what two do.
+        pieces: dict[str, dict] = {}
+        budget = query_module.MAX_SPLIT_PIECES
+        for group in sorted(single, key=lambda g: (g.known, len(g.typed))):
+            if budget <= 0:
+                break
+            pieces[group.typed] = query_module.split_candidates(group.typed, synonyms, normalise)
+            budget -= len(pieces[group.typed])
         lookup = {t for found in pieces.values() for slot in found.values() for t in slot} - set(pages)
         if lookup:
             pages.update(reader.pages_with(lookup))
         for group in single:
-            if not pieces[group.typed]:
+            if not pieces.get(group.typed):
                 continue
             weight = query_module.SPLIT if not group.known else query_module.SPLIT_OF_KNOWN
             alternative = query_module.split_alternative(group.typed, pieces[group.typed], pages, weight)

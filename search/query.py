@@ -33,6 +33,8 @@ MAX_WORDS = 16
 MAX_GROUPS = 8
 MAX_EXPRESSION_WORDS = 4
 MAX_SPLIT_WORD = 30
+# Parts of words one query may look up: two 30-letter words with æ/ø/å, or several ordinary compounds.
+MAX_SPLIT_PIECES = 1_500
 
 ASCII_FOLDED = 0.9
 SPELLING_VARIANT = 0.95

@@ -6,6 +6,7 @@ ranks every match. Here the bound is checked in rows read, which is the same
 on both databases, and on PostgreSQL also in time.
 """
 
+import random
 import statistics
 import time
 
@@ -107,3 +108,25 @@ def test_skipping_postings_the_first_read_answered_ranks_exactly_as_reading_them
     monkeypatch.setattr(ranking.BestRead, "answers", lambda self, term, entry_ids: False)
     assert _answers(engine, queries) == skipping
     assert any(total for total, _hits in skipping)
+
+
+def test_a_query_of_many_long_words_looks_up_the_parts_of_a_few(demo):
+    from django.utils import timezone
+
+    from search.query import MAX_SPLIT_PIECES
+    from search.ranking import IndexReader
+
+    engine = SiteSearch(Site.objects.get(is_default_site=True))
+    rng = random.Random(3)
+    made_up = " ".join("".join(rng.choice("abdefghijklmnoprstuvyæøå") for _ in range(30)) for _ in range(6))
+    reader = IndexReader(engine.site, "nb", timezone.now())
+    engine.plan(made_up, reader)
+    # The budget is checked before each word, so it can be passed by one word's parts (at most ~760); these
+    # six words, split whole, were 3,250 terms to look up.
+    assert len(reader.stamps) <= 2 * MAX_SPLIT_PIECES
+    # A compound the site lacks is still found by its parts, and split first next to longer made-up words.
+    assert engine.search("bredbåndtilskudd", remember=False).total_count >= 1
+    typed = " ".join([*made_up.split()[:4], "bredbåndtilskudd"])
+    plan = engine.plan(typed, IndexReader(engine.site, "nb", timezone.now()))
+    [compound] = [group for group in plan.groups if group.typed == "bredbåndtilskudd"]
+    assert any(len(alternative.slots) >= 2 for alternative in compound.alternatives)
