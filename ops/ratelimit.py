@@ -86,18 +86,23 @@ def refuse_if_used_up(request, bucket: str):
     """Raise RateLimited if this client has already used up `bucket` in this window (counting nothing).
 
     For refusing before any work: a client over its limit gets its 429 before its body is even read."""
-    config = settings.RATE_LIMITS
-    limit = config["LIMITS"].get(bucket, 0)
-    if not limit or not applies(request):
+    limit = _limit(request, bucket)
+    if not limit:
         return
     key, index, now = _key(request, bucket)
     try:
-        count = caches[config["CACHE_ALIAS"]].get(key)
+        count = caches[settings.RATE_LIMITS["CACHE_ALIAS"]].get(key)
     except Exception as error:
         _cannot_count(f"failed: {error.__class__.__name__}")
         return
     if count is not None and count >= limit:
         raise RateLimited(bucket, _retry_after(index, now))
+
+
+def _limit(request, bucket: str) -> int:
+    """The bucket's limit for this request's client; 0 when it is not counted."""
+    limit = settings.RATE_LIMITS["LIMITS"].get(bucket, 0)
+    return limit if limit and applies(request) else 0
 
 
 def _key(request, bucket: str) -> tuple[str, int, float]:
@@ -114,8 +119,8 @@ def _retry_after(index: int, now: float) -> int:
 def hit(request, bucket: str, weight: int = 1):
     """Count `weight` hits of this request's client in `bucket`; raise RateLimited when that is over the limit."""
     config = settings.RATE_LIMITS
-    limit = config["LIMITS"].get(bucket, 0)
-    if not limit or weight <= 0 or not applies(request):
+    limit = _limit(request, bucket) if weight > 0 else 0
+    if not limit:
         return
     window = config["WINDOW_SECONDS"]
     key, index, now = _key(request, bucket)

@@ -59,17 +59,12 @@ def _budget(pool: str) -> int:
     return settings.PUBLISHING["SEARCH_MEMO_BYTES" if pool == "search" else "MEMO_BYTES"]
 
 
-def _memo(pool: str = "pages") -> ByteLRU:
+def memo_pool(pool: str = "pages") -> ByteLRU:
     found = _memos.get(pool)
     if found is None:
         with _memos_lock:
             found = _memos.setdefault(pool, ByteLRU(_budget(pool)))
     return found
-
-
-def memo_pool(pool: str) -> ByteLRU:
-    """The process's memo for one pool, for what keeps answers by a rule of its own (`search.answers`)."""
-    return _memo(pool)
 
 
 def clear_memo():
@@ -102,7 +97,7 @@ def kept(
     if version is None or site is None:
         return make()
     key = (version, site.pk, *key)
-    memo = _memo(pool)
+    memo = memo_pool(pool)
     found = memo.get(key, MISSING)
     if found is MISSING:
         found = make()
@@ -145,10 +140,10 @@ def site_deadline(site: Site | None, version: int | None, now=None) -> float:
     if version is None:
         return source.deadline()
     key = (version, site.pk, "deadline")
-    found = _memo("site").get(key)
+    found = memo_pool("site").get(key)
     if found is None:
         found = source.deadline()
-        _memo("site").set(key, found, 100, expires=found)
+        memo_pool("site").set(key, found, 100, expires=found)
     return found
 
 
@@ -182,10 +177,10 @@ class PublicContent:
         if self.version is None:
             return Site.find_for_request(self.request)
         key = ("site", self.request.get_host(), self.request.get_port(), self.version)
-        site = _memo("site").get(key, MISSING)
+        site = memo_pool("site").get(key, MISSING)
         if site is MISSING:
             site = Site.find_for_request(self.request)
-            _memo("site").set(key, site, 500)
+            memo_pool("site").set(key, site, 500)
         return site
 
     @cached_property

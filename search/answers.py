@@ -55,10 +55,10 @@ class Kept:
     expires: float
 
 
-def basis_of(reader: IndexReader, epoch: int, pages: int) -> Basis | None:
+def basis_of(reader: IndexReader, pages: int) -> Basis | None:
     if reader.version_only:
         return None
-    return Basis(epoch, frozenset(reader.stamps.items()), tuple(reader.shown), pages)
+    return Basis(reader.epoch_read, frozenset(reader.stamps.items()), tuple(reader.shown), pages)
 
 
 def still_true(reader: IndexReader, basis: Basis) -> bool:
@@ -84,19 +84,18 @@ def answer(site, locale: str, key: tuple, version: int, make, *, size: int):
     # The next scheduled change before the clock the search reads windows with: a page going live or
     # expiring while the search runs must end the answer, not fall before the moment it is kept from.
     until = site_deadline(site, version)
-    reader = IndexReader(site, locale, timezone.now())
     kept = memo.get(key)
-    if kept is not None:
-        if kept.version == version:
-            return kept.answer
-        if kept.basis is not None and still_true(reader, kept.basis):
-            until = min(kept.expires, until)
-            memo.set(key, replace(kept, version=version, expires=until), _size(kept, size), expires=until)
-            return kept.answer
-    reader.epoch_read = epoch = reader.epoch()
+    if kept is not None and kept.version == version:
+        return kept.answer
+    reader = IndexReader(site, locale, timezone.now())
+    if kept is not None and kept.basis is not None and still_true(reader, kept.basis):
+        until = min(kept.expires, until)
+        memo.set(key, replace(kept, version=version, expires=until), _size(kept, size), expires=until)
+        return kept.answer
+    reader.epoch_read = reader.epoch()
     pages = reader.page_count()
     found = make(reader)
-    made = Kept(version, basis_of(reader, epoch, pages), found, until)
+    made = Kept(version, basis_of(reader, pages), found, until)
     memo.set(key, made, _size(made, size), expires=until)
     return found
 

@@ -14,7 +14,6 @@ languages) moves the search epoch on when it changes (`search.answers`).
 """
 
 from django.apps import apps
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from publishing.events import pages_stored, referrers_stale
@@ -48,8 +47,7 @@ def _epoch_changed(sender, raw=False, **kwargs):
         return
     # The epoch with the version (again, if the change already moved it): a process that sees the new
     # version sees the new epoch, and no answer kept from before is taken for still true.
-    with transaction.atomic():
-        store.touch_epoch()
+    store.touch_epoch()
 
 
 def connect():

@@ -92,19 +92,15 @@ class IndexReader:
         terms = sorted(set(terms))
         if not terms:
             return {}
-        rows = self.vocabulary(terms)
-        self.stamps.update(dict.fromkeys(terms))
-        self.stamps.update((term, changed) for term, _pages, changed in rows)
-        return {term: pages for term, pages, _changed in rows}
-
-    def vocabulary(self, terms) -> list[tuple[str, int, int]]:
-        """(term, pages, changed) of those of these terms the site has."""
-        terms_sql, terms_param = _id_list(sorted(terms), "text")
+        terms_sql, terms_param = _id_list(terms, "text")
         sql = (
             f"SELECT term, pages, changed FROM {Term._meta.db_table}"  # noqa: S608 -- placeholders only
             f" WHERE site_id = %s AND locale = %s AND term IN ({terms_sql})"
         )
-        return fetch_rows(sql, [self.site_id, self.locale, terms_param])
+        rows = fetch_rows(sql, [self.site_id, self.locale, terms_param])
+        self.stamps.update(dict.fromkeys(terms))
+        self.stamps.update((term, changed) for term, _pages, changed in rows)
+        return {term: pages for term, pages, _changed in rows}
 
     def epoch(self) -> int:
         return SearchEpoch.objects.filter(pk=1).values_list("number", flat=True).first() or 0

@@ -223,10 +223,11 @@ def _write(page_ids: set[int], analysed_documents: list[_Analysed], site_id: int
     delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
     word_delta: dict[tuple[int, str], Counter] = defaultdict(Counter)
     old_entries, old_places = [], {}
-    for entry_id, entry_site, page_id, locale, tree_path, terms, page_words in old:
+    for entry_id, entry_site, page_id, locale, tree_path, stored_terms, page_words in old:
+        terms = stored_terms.split()
         old_entries.append(entry_id)
-        old_places[(entry_site, page_id)] = (locale, tree_path, terms.split())
-        delta[(entry_site, locale)].subtract(terms.split())
+        old_places[(entry_site, page_id)] = (locale, tree_path, terms)
+        delta[(entry_site, locale)].subtract(terms)
         word_delta[(entry_site, locale)].subtract(page_words.split())
     changed = _postings_of(old_entries)
     IndexedPage.objects.filter(pk__in=old_entries).delete()
@@ -309,8 +310,7 @@ def new_number() -> int:
 def touch_epoch():
     """Something every search depends on changed outside the postings: every kept answer ends."""
     bump_content_version()
-    if not SearchEpoch.objects.filter(pk=1).update(number=new_number()):
-        SearchEpoch.objects.update_or_create(pk=1, defaults={"number": new_number()})
+    SearchEpoch.objects.update_or_create(pk=1, defaults={"number": new_number()})
 
 
 def _write_rows(rows) -> set[tuple]:

@@ -55,7 +55,9 @@ def synonym_map(epoch: int | None = None) -> Synonyms:
     back with it. Or under the search epoch read for a kept answer (`search.answers`), which every change of a
     group moves on too: the groups an answer was made with are then the ones its basis names."""
     version = shared_version()
-    key = None if version is None else f"{CACHE_KEY}:epoch:{epoch}" if epoch is not None else f"{CACHE_KEY}:{version}"
+    key = None
+    if version is not None:
+        key = f"{CACHE_KEY}:epoch:{epoch}" if epoch is not None else f"{CACHE_KEY}:{version}"
     found = cache.get(key) if key else None
     if found is None:
         groups: dict[str, dict[str, None]] = {}

@@ -97,11 +97,11 @@ def test_rejected_documents_are_not_kept(client, demo):
 
 
 def test_oversized_arguments_are_refused_before_any_lookup(client, demo, shared_caching):
-    before = reader._memo().bytes
+    before = reader.memo_pool().bytes
     for argument in ("slug", "urlPath"):
         response = post(client, f"query($v: String) {{ page({argument}: $v) {{ title }} }}", {"v": "x" * 2_000_000})
         assert "must be at most" in first_error(response)
-    assert reader._memo().bytes == before
+    assert reader.memo_pool().bytes == before
 
 
 def test_error_messages_quote_only_a_short_prefix_of_the_input(client, demo):
